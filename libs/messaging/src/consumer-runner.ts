@@ -1,0 +1,309 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs';
+import { DLQ_HEADERS, deadLetterTopic, type DeadLetterReason, type MessageDecoder } from '@hc/contracts';
+import { isTransientDatabaseError, runMigrations, withTransaction } from '@hc/event-store';
+import { messagingMigrations } from './messaging.migrations.js';
+import { type Logger, silentLogger } from './logger.js';
+
+/** A message that passed decoding, with where it came from. */
+export interface InboundMessage<T> {
+  value: T;
+  messageId: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: IHeaders;
+  timestamp: string;
+}
+
+/** Thrown by a handler for a message that can never be applied: it goes to the dead-letter topic. */
+export class RejectedMessageError extends Error {
+  override readonly name = 'RejectedMessageError';
+}
+
+/**
+ * Errors that belong to one message rather than to the system: the handler's own refusal, and
+ * PostgreSQL data and integrity errors (classes 22 and 23, e.g. a NUL character in text). Retrying
+ * them can never succeed, so they go to the dead-letter topic instead of stalling the partition.
+ */
+export function isMessageRejection(error: unknown): boolean {
+  if (error instanceof RejectedMessageError) return true;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
+}
+
+export interface MessageHandler<T> {
+  decode: MessageDecoder<T>;
+  /** The id that deduplicates redeliveries (the event id). */
+  messageIdOf(value: T): string;
+  /**
+   * Applies new messages (never seen before by this consumer) inside the transaction that also
+   * records them as processed. Throw RejectedMessageError for a message that is bad input.
+   */
+  apply(client: PoolClient, messages: InboundMessage<T>[]): Promise<void>;
+}
+
+export type ConsumerDeadLetterReason = DeadLetterReason | 'rejected';
+
+export interface ConsumerRunnerOptions<T> {
+  kafka: Kafka;
+  pool: Pool;
+  groupId: string;
+  topics: string[];
+  handler: MessageHandler<T>;
+  /** Producer used for dead letters; created from `kafka` when omitted. */
+  producer?: Producer;
+  /** Messages applied per database transaction. */
+  chunkSize?: number;
+  /** Attempts for a transaction that fails transiently before the consumer restarts from its offset. */
+  maxAttempts?: number;
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  logger?: Logger;
+  onDeadLetter?(reason: ConsumerDeadLetterReason, topic: string): void;
+}
+
+export interface ConsumerRunnerStats {
+  applied: number;
+  duplicates: number;
+  deadLettered: number;
+  retries: number;
+  /** Highest offset seen minus committed, per `topic:partition`, refreshed per batch. */
+  lag: Map<string, number>;
+}
+
+interface DeadLetter {
+  message: KafkaMessage;
+  reason: ConsumerDeadLetterReason;
+  detail: string;
+}
+
+/**
+ * Runs a Kafka consumer group whose handler's effects and the record of each processed message
+ * commit in one PostgreSQL transaction; Kafka offsets are committed only afterwards. A redelivered
+ * message finds its id recorded and changes nothing. Bad input goes to `<topic>.dlq` with the
+ * original bytes and reason headers, is recorded in `dead_letters`, and the partition goes on.
+ */
+export class ConsumerRunner<T> {
+  private readonly consumer: Consumer;
+  private readonly handler: MessageHandler<T>;
+  private readonly chunkSize: number;
+  private readonly maxAttempts: number;
+  private readonly logger: Logger;
+  private producer: Producer | undefined;
+  private ownsProducer = false;
+  readonly stats: ConsumerRunnerStats = {
+    applied: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    retries: 0,
+    lag: new Map(),
+  };
+
+  constructor(private readonly options: ConsumerRunnerOptions<T>) {
+    this.handler = options.handler;
+    this.chunkSize = options.chunkSize ?? 500;
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.logger = options.logger ?? silentLogger;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.options.pool, 'messaging_migrations', messagingMigrations);
+  }
+
+  async start(): Promise<void> {
+    if (this.options.producer) {
+      this.producer = this.options.producer;
+    } else {
+      this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      this.ownsProducer = true;
+      await this.producer.connect();
+    }
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  /** Finishes the batch in hand, commits its offsets and leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    if (this.ownsProducer) await this.producer?.disconnect();
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(start, start + this.chunkSize);
+      await this.processChunk(batch.topic, batch.partition, chunk);
+      const last = chunk.at(-1)!;
+      payload.resolveOffset(last.offset);
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
+      this.stats.lag.set(
+        `${batch.topic}:${batch.partition}`,
+        Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n),
+      );
+      await payload.heartbeat();
+    }
+  }
+
+  private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const valid: InboundMessage<T>[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const message of messages) {
+      const decoded = this.handler.decode(message.value);
+      if (decoded.ok) {
+        valid.push({
+          value: decoded.value,
+          messageId: this.handler.messageIdOf(decoded.value),
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          headers: message.headers ?? {},
+          timestamp: message.timestamp,
+        });
+      } else {
+        deadLetters.push({ message, reason: decoded.reason, detail: decoded.detail });
+      }
+    }
+    if (deadLetters.length > 0) await this.publishDeadLetters(topic, partition, deadLetters);
+    try {
+      await this.applyWithRetry(topic, partition, valid, deadLetters);
+    } catch (error) {
+      if (!isMessageRejection(error) || valid.length === 0) throw error;
+      // One message in the chunk is bad input: apply them one by one to isolate it.
+      await this.applyWithRetry(topic, partition, [], deadLetters);
+      for (const message of valid) {
+        try {
+          await this.applyWithRetry(topic, partition, [message], []);
+        } catch (single) {
+          if (!isMessageRejection(single)) throw single;
+          const original = messages.find((candidate) => candidate.offset === message.offset)!;
+          const detail = single instanceof Error ? single.message : String(single);
+          const rejected: DeadLetter[] = [{ message: original, reason: 'rejected', detail }];
+          await this.publishDeadLetters(topic, partition, rejected);
+          await this.applyWithRetry(topic, partition, [], rejected);
+        }
+      }
+    }
+  }
+
+  private async applyWithRetry(
+    topic: string,
+    partition: number,
+    valid: InboundMessage<T>[],
+    deadLetters: DeadLetter[],
+  ): Promise<void> {
+    if (valid.length === 0 && deadLetters.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await withTransaction(this.options.pool, async (client) => {
+          await this.recordDeadLetters(client, topic, partition, deadLetters);
+          const fresh = await this.claimNew(client, valid);
+          if (fresh.length > 0) await this.handler.apply(client, fresh);
+          this.stats.duplicates += valid.length - fresh.length;
+          this.stats.applied += fresh.length;
+        });
+        return;
+      } catch (error) {
+        if (!isTransientDatabaseError(error) || attempt >= this.maxAttempts) throw error;
+        this.stats.retries += 1;
+        this.logger.warn(
+          { err: error, topic, partition, attempt },
+          'transient failure applying messages; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 3_000)));
+      }
+    }
+  }
+
+  /** Records the ids and returns the messages not processed before (first occurrence only). */
+  private async claimNew(client: PoolClient, messages: InboundMessage<T>[]): Promise<InboundMessage<T>[]> {
+    if (messages.length === 0) return [];
+    const { rows } = await client.query<{ message_id: string }>(
+      `INSERT INTO processed_messages (consumer, message_id)
+       SELECT $1, id FROM unnest($2::text[]) AS id
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [this.options.groupId, messages.map((message) => message.messageId)],
+    );
+    const fresh = new Set(rows.map((row) => row.message_id));
+    return messages.filter((message) => fresh.delete(message.messageId));
+  }
+
+  private async publishDeadLetters(
+    topic: string,
+    partition: number,
+    deadLetters: DeadLetter[],
+  ): Promise<void> {
+    const failedAt = new Date().toISOString();
+    await this.producer!.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: deadLetters.map(({ message, reason, detail }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [DLQ_HEADERS.reason]: reason,
+          [DLQ_HEADERS.detail]: detail.slice(0, 2_000),
+          [DLQ_HEADERS.originalTopic]: topic,
+          [DLQ_HEADERS.originalPartition]: String(partition),
+          [DLQ_HEADERS.originalOffset]: message.offset,
+          [DLQ_HEADERS.consumerGroup]: this.options.groupId,
+          [DLQ_HEADERS.failedAt]: failedAt,
+        },
+      })),
+    });
+    for (const { reason } of deadLetters) this.options.onDeadLetter?.(reason, topic);
+    this.logger.warn(
+      {
+        topic,
+        partition,
+        offsets: deadLetters.map((letter) => letter.message.offset),
+        reasons: deadLetters.map((l) => l.reason),
+      },
+      'messages sent to the dead-letter topic',
+    );
+  }
+
+  private async recordDeadLetters(
+    client: PoolClient,
+    topic: string,
+    partition: number,
+    deadLetters: DeadLetter[],
+  ): Promise<void> {
+    if (deadLetters.length === 0) return;
+    const { rowCount } = await client.query(
+      `INSERT INTO dead_letters (consumer, topic, partition, kafka_offset, reason, detail)
+       SELECT $1, $2, $3, o, r, d FROM unnest($4::bigint[], $5::text[], $6::text[]) AS x(o, r, d)
+       ON CONFLICT DO NOTHING`,
+      [
+        this.options.groupId,
+        topic,
+        partition,
+        deadLetters.map((letter) => letter.message.offset),
+        deadLetters.map((letter) => letter.reason),
+        deadLetters.map((letter) => letter.detail),
+      ],
+    );
+    this.stats.deadLettered += rowCount ?? 0;
+  }
+}

@@ -1,0 +1,90 @@
+import { Kafka, logLevel, type ITopicConfig, type Admin } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+}
+
+export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+  return {
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()),
+    clientId,
+  };
+}
+
+export function createKafka(settings: KafkaSettings): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.ERROR,
+    retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5_000 },
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+  /** Extra topic configs; event topics default to infinite retention. */
+  configs?: Record<string, string>;
+}
+
+/** Event and dead-letter topics keep everything: projections are rebuilt from the beginning. */
+const EVENT_TOPIC_CONFIGS = { 'retention.ms': '-1', 'cleanup.policy': 'delete' };
+/** A dead letter carries the original bytes plus headers, so it may exceed the source topic's limit. */
+const DEAD_LETTER_TOPIC_CONFIGS = { ...EVENT_TOPIC_CONFIGS, 'max.message.bytes': String(8 * 1024 * 1024) };
+
+/**
+ * Creates each event topic and its `.dlq` when missing (idempotent), and grows the partition
+ * count when fewer than asked for. Partitions are never reduced: that would reorder keys.
+ */
+export async function provisionTopics(
+  kafka: Kafka,
+  specs: TopicSpec[],
+  defaultPartitions = 6,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const wanted: ITopicConfig[] = specs.flatMap((spec) => {
+      const numPartitions = spec.partitions ?? defaultPartitions;
+      const toEntries = (configs: Record<string, string>) =>
+        Object.entries(configs).map(([name, value]) => ({ name, value }));
+      return [
+        {
+          topic: spec.topic,
+          numPartitions,
+          configEntries: toEntries({ ...EVENT_TOPIC_CONFIGS, ...spec.configs }),
+        },
+        { topic: `${spec.topic}.dlq`, numPartitions, configEntries: toEntries(DEAD_LETTER_TOPIC_CONFIGS) },
+      ];
+    });
+    await createMissing(admin, wanted);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createMissing(admin: Admin, wanted: ITopicConfig[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((spec) => !existing.has(spec.topic));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      // Another instance may have created them in between: that is the outcome we wanted.
+      if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+    }
+  }
+  const present = wanted.filter((spec) => existing.has(spec.topic));
+  if (present.length === 0) return;
+  const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
+  const grow = metadata.topics
+    .map((topic) => ({
+      topic: topic.name,
+      count: present.find((spec) => spec.topic === topic.name)?.numPartitions ?? 0,
+      current: topic.partitions.length,
+    }))
+    .filter((topic) => topic.count > topic.current)
+    .map(({ topic, count }) => ({ topic, count }));
+  if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+}

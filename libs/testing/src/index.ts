@@ -1,0 +1,5 @@
+export * from './database.js';
+export * from './infra.js';
+export * from './kafka.js';
+export * from './redis.js';
+export * from './wait.js';
