@@ -10,7 +10,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@hc/(contracts|event-store|messaging|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@hc/(contracts|event-store|messaging|testing|service-kit)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.infra/'],

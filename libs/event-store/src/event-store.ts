@@ -41,6 +41,13 @@ export function checkpointOf(event: Pick<RecordedEvent, 'transactionId' | 'globa
   return { transactionId: event.transactionId, globalPosition: event.globalPosition };
 }
 
+/** Negative when `a` comes before `b` in commit order. */
+export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
+  if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
+  if (a.globalPosition === b.globalPosition) return 0;
+  return a.globalPosition < b.globalPosition ? -1 : 1;
+}
+
 export function formatCheckpoint(checkpoint: Checkpoint): string {
   return `${checkpoint.transactionId}:${checkpoint.globalPosition}`;
 }
@@ -65,6 +72,8 @@ export interface AppendResult {
   firstVersion: number;
   nextExpectedVersion: number;
   globalPositions: bigint[];
+  /** Where the last appended event sits in commit order (null for a duplicate command). */
+  checkpoint: Checkpoint | null;
 }
 
 interface EventRow {
@@ -172,8 +181,10 @@ export class PostgresEventStore {
       first_version: number;
       last_version: number;
       positions: string[];
+      transaction_id: string | null;
     }>(
-      'SELECT outcome, first_version, last_version, positions FROM append_to_stream($1, $2, $3, $4::jsonb)',
+      `SELECT outcome, first_version, last_version, positions, transaction_id::text AS transaction_id
+       FROM append_to_stream($1, $2, $3, $4::jsonb)`,
       [streamId, expected, commandId ?? null, serialisedEvents],
     );
     const row = rows[0];
@@ -183,6 +194,10 @@ export class PostgresEventStore {
       firstVersion: row.first_version,
       nextExpectedVersion: row.last_version,
       globalPositions: row.positions.map((position) => BigInt(position)),
+      checkpoint:
+        row.transaction_id === null || row.positions.length === 0
+          ? null
+          : { transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.positions.at(-1)!) },
     };
   }
 

@@ -1,3 +1,4 @@
+import { StreamVersionConflictError } from './errors.js';
 import type { Pool, PoolClient } from 'pg';
 
 /** Runs `work` in one transaction on a pooled connection; rolls back on any error. */
@@ -34,8 +35,10 @@ const TRANSIENT_SQLSTATES = new Set([
 ]);
 const TRANSIENT_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 
+/** Worth retrying the whole unit of work: lost connections, serialization failures, version conflicts. */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  if (error instanceof StreamVersionConflictError) return true;
   const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   if (code && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) return true;
   const message = error instanceof Error ? error.message : '';

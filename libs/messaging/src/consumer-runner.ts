@@ -215,13 +215,16 @@ export class ConsumerRunner<T> {
     if (valid.length === 0 && deadLetters.length === 0) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        await withTransaction(this.options.pool, async (client) => {
-          await this.recordDeadLetters(client, topic, partition, deadLetters);
+        const counts = await withTransaction(this.options.pool, async (client) => {
+          const deadLettered = await this.recordDeadLetters(client, topic, partition, deadLetters);
           const fresh = await this.claimNew(client, valid);
           if (fresh.length > 0) await this.handler.apply(client, fresh);
-          this.stats.duplicates += valid.length - fresh.length;
-          this.stats.applied += fresh.length;
+          return { deadLettered, applied: fresh.length, duplicates: valid.length - fresh.length };
         });
+        // Counted only once committed: a rolled-back attempt changed nothing.
+        this.stats.deadLettered += counts.deadLettered;
+        this.stats.applied += counts.applied;
+        this.stats.duplicates += counts.duplicates;
         return;
       } catch (error) {
         if (!isTransientDatabaseError(error) || attempt >= this.maxAttempts) throw error;
@@ -289,8 +292,8 @@ export class ConsumerRunner<T> {
     topic: string,
     partition: number,
     deadLetters: DeadLetter[],
-  ): Promise<void> {
-    if (deadLetters.length === 0) return;
+  ): Promise<number> {
+    if (deadLetters.length === 0) return 0;
     const { rowCount } = await client.query(
       `INSERT INTO dead_letters (consumer, topic, partition, kafka_offset, reason, detail)
        SELECT $1, $2, $3, o, r, d FROM unnest($4::bigint[], $5::text[], $6::text[]) AS x(o, r, d)
@@ -304,6 +307,6 @@ export class ConsumerRunner<T> {
         deadLetters.map((letter) => letter.detail),
       ],
     );
-    this.stats.deadLettered += rowCount ?? 0;
+    return rowCount ?? 0;
   }
 }

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { EventRegistry, FixedClock, IsIntegerInRange, IsTextOfLength } from '@hc/contracts';
+import { PostgresEventStore, type RecordedEvent } from '@hc/event-store';
+import { createTestDatabase, type TestDatabase } from '@hc/testing';
+import { CommandRunner, SimulationAwareClock, type Decider, type DomainEvent } from './decider.js';
+import { badInput } from './errors.js';
+import { EventStoreProjector } from './projector.js';
+
+class NoteAddedPayload {
+  @IsTextOfLength({ minLength: 1, maxLength: 100 })
+  text!: string;
+  @IsIntegerInRange(1, 1_000_000)
+  number!: number;
+}
+
+type NoteAdded = DomainEvent<'NoteAdded', { text: string; number: number }>;
+interface Notebook {
+  notes: string[];
+}
+type AddNote = { text: string };
+
+const notebook: Decider<AddNote, NoteAdded, Notebook> = {
+  initialState: () => ({ notes: [] }),
+  evolve: (state, event) => ({ notes: [...state.notes, event.data.text] }),
+  decide: (command, state) =>
+    command.text.trim() === ''
+      ? badInput('text', 'must not be empty')
+      : [{ type: 'NoteAdded', data: { text: command.text, number: state.notes.length + 1 } }],
+};
+
+describe('CommandRunner and EventStoreProjector on a real PostgreSQL', () => {
+  let db: TestDatabase;
+  let runner: CommandRunner;
+  let projector: EventStoreProjector;
+  const registry = new EventRegistry().register({
+    type: 'NoteAdded',
+    schemaVersion: 1,
+    payload: NoteAddedPayload,
+  });
+  const clock = new FixedClock('2026-06-01T09:00:00Z');
+
+  beforeAll(async () => {
+    db = await createTestDatabase('commands');
+    const store = new PostgresEventStore(db.pool);
+    await store.migrate();
+    await db.pool.query(
+      'CREATE TABLE notes (stream_id text, number int, text text, PRIMARY KEY (stream_id, number))',
+    );
+    runner = new CommandRunner(store, registry, new SimulationAwareClock(clock, true));
+    projector = new EventStoreProjector(db.pool, {
+      name: 'notes',
+      async apply(client: PoolClient, events: RecordedEvent[]) {
+        for (const event of events) {
+          const data = event.payload as { text: string; number: number };
+          await client.query('INSERT INTO notes VALUES ($1, $2, $3)', [
+            event.streamId,
+            data.number,
+            data.text,
+          ]);
+        }
+      },
+      async reset(client: PoolClient) {
+        await client.query('TRUNCATE notes');
+      },
+    });
+    await projector.start();
+  });
+
+  afterAll(async () => {
+    await projector.stop();
+    await db.drop();
+  });
+
+  const meta = () => ({ correlationId: randomUUID(), actor: null });
+
+  it('keeps every one of 20 concurrent commands on one aggregate (no lost update)', async () => {
+    const streamId = `notebook-${randomUUID()}`;
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => runner.run(notebook, streamId, { text: `Заметка ${n}` }, meta())),
+    );
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    const { state, version } = await runner.load(notebook, streamId);
+    expect(version).toBe(20);
+    expect(new Set(state.notes).size).toBe(20);
+  });
+
+  it('returns an expected failure as a value and writes nothing', async () => {
+    const streamId = `notebook-${randomUUID()}`;
+    const outcome = await runner.run(notebook, streamId, { text: '  ' }, meta());
+    expect(outcome).toEqual({
+      ok: false,
+      error: { code: 'BAD_USER_INPUT', field: 'text', message: 'must not be empty' },
+    });
+    expect((await runner.load(notebook, streamId)).version).toBe(0);
+  });
+
+  it('executes a repeated command id once', async () => {
+    const streamId = `notebook-${randomUUID()}`;
+    const commandId = randomUUID();
+    const first = await runner.run(notebook, streamId, { text: 'Один раз' }, { ...meta(), commandId });
+    const second = await runner.run(notebook, streamId, { text: 'Один раз' }, { ...meta(), commandId });
+    expect(first).toMatchObject({ ok: true, duplicate: false, version: 1 });
+    expect(second).toMatchObject({ ok: true, duplicate: true, version: 1 });
+  });
+
+  it('stamps events with the business time of an admin caller in simulation mode', async () => {
+    const streamId = `notebook-${randomUUID()}`;
+    const actor = {
+      subject: 'admin-1',
+      roles: ['admin' as const],
+      departmentId: null,
+      businessTime: '2026-03-02T10:00:00+03:00',
+    };
+    await runner.run(notebook, streamId, { text: 'В прошлом' }, { correlationId: 'c', actor });
+    const { events } = await new PostgresEventStore(db.pool).readStream(streamId);
+    expect(events[0]!.occurredAt).toBe('2026-03-02T07:00:00.000Z');
+    expect(events[0]!.actor).toEqual({ id: 'admin-1', roles: ['admin'] });
+  });
+
+  it('lets a command wait until its events are in the read model, and rebuilds it identically', async () => {
+    const streamId = `notebook-${randomUUID()}`;
+    const outcome = await runner.run(notebook, streamId, { text: 'Прочитай меня' }, meta());
+    if (!outcome.ok) throw new Error('command failed');
+    await projector.waitFor(outcome.checkpoint);
+    const { rows } = await db.pool.query('SELECT text FROM notes WHERE stream_id = $1', [streamId]);
+    expect(rows).toEqual([{ text: 'Прочитай меня' }]);
+
+    const before = await db.pool.query('SELECT * FROM notes ORDER BY stream_id, number');
+    await projector.stop();
+    await projector.rebuild();
+    const after = await db.pool.query('SELECT * FROM notes ORDER BY stream_id, number');
+    expect(after.rows).toEqual(before.rows);
+    expect(after.rows.length).toBeGreaterThan(20);
+    await projector.start();
+  });
+});
