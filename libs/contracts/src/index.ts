@@ -7,3 +7,5 @@ export * from './registry.js';
 export * from './topics.js';
 export * from './asyncapi.js';
 export * from './crm/index.js';
+export * from './circles/index.js';
+export * from './ideas/index.js';

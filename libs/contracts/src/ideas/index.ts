@@ -1,0 +1,3 @@
+export * from './ideas.events.js';
+export * from './ideas.payloads.js';
+export * from './ideas.registry.js';
