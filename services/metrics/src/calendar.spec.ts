@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { assertTimeZone, localDateOf, periodsBetween, periodStartOf } from './calendar.js';
+
+describe('localDateOf', () => {
+  it('takes the company-local date, not the UTC one', () => {
+    expect(localDateOf('2026-05-14T22:30:00Z', 'Europe/Moscow')).toBe('2026-05-15');
+    expect(localDateOf('2026-05-14T20:59:59Z', 'Europe/Moscow')).toBe('2026-05-14');
+    expect(localDateOf('2026-05-15T01:00:00+05:00', 'Europe/Moscow')).toBe('2026-05-14');
+    expect(localDateOf('2026-05-14T22:30:00Z', 'UTC')).toBe('2026-05-14');
+  });
+
+  it('refuses an unknown zone and a non-instant', () => {
+    expect(() => assertTimeZone('Europe/Atlantis')).toThrow();
+    expect(() => localDateOf('yesterday', 'Europe/Moscow')).toThrow(RangeError);
+  });
+});
+
+describe('periods', () => {
+  it('starts weeks on Monday and months on the 1st', () => {
+    expect(periodStartOf('2026-05-14', 'WEEK')).toBe('2026-05-11');
+    expect(periodStartOf('2026-05-11', 'WEEK')).toBe('2026-05-11');
+    expect(periodStartOf('2026-05-17', 'WEEK')).toBe('2026-05-11');
+    expect(periodStartOf('2026-05-14', 'MONTH')).toBe('2026-05-01');
+    expect(periodStartOf('2026-05-14', 'DAY')).toBe('2026-05-14');
+  });
+
+  it('clips the first and last period to the range', () => {
+    expect(periodsBetween('2026-05-14', '2026-05-20', 'WEEK')).toEqual([
+      { periodStart: '2026-05-11', from: '2026-05-14', to: '2026-05-17' },
+      { periodStart: '2026-05-18', from: '2026-05-18', to: '2026-05-20' },
+    ]);
+    expect(periodsBetween('2026-01-31', '2026-03-01', 'MONTH')).toEqual([
+      { periodStart: '2026-01-01', from: '2026-01-31', to: '2026-01-31' },
+      { periodStart: '2026-02-01', from: '2026-02-01', to: '2026-02-28' },
+      { periodStart: '2026-03-01', from: '2026-03-01', to: '2026-03-01' },
+    ]);
+    expect(periodsBetween('2026-12-31', '2027-01-01', 'DAY').map((period) => period.periodStart)).toEqual([
+      '2026-12-31',
+      '2027-01-01',
+    ]);
+  });
+});

@@ -1,0 +1,56 @@
+// The three Kafka consumers of the metrics service: CRM, circles and ideas events into one schema's read models.
+import {
+  decodeCirclesEvent,
+  decodeCrmEvent,
+  decodeIdeasEvent,
+  type CrmEvent,
+  type EventEnvelope,
+  type PlainObject,
+} from '@hc/contracts';
+import type { MessageHandler } from '@hc/messaging';
+import type { ConsumerSpec } from '@hc/service-kit';
+import type { EventSource, MetricsProjection } from '../projections/metrics.projection.js';
+
+export function crmHandler(projection: MetricsProjection): MessageHandler<CrmEvent> {
+  return {
+    decode: decodeCrmEvent,
+    messageIdOf: (event) => event.eventId,
+    apply: async (client, messages) => {
+      for (const message of messages) await projection.applyCrm(client, message.value);
+    },
+  };
+}
+
+function domainHandler(
+  decode: MessageHandler<EventEnvelope<string, PlainObject>>['decode'],
+  apply: MetricsProjection['applyCircles'],
+): MessageHandler<EventEnvelope<string, PlainObject>> {
+  return {
+    decode,
+    messageIdOf: (event) => event.eventId,
+    apply: async (client, messages) => {
+      for (const message of messages) await apply(client, message.value);
+    },
+  };
+}
+
+/** The consumer groups of one projection: the live groups, or a rebuild's fresh ones. */
+export function metricsConsumers(
+  projection: MetricsProjection,
+  topics: Record<EventSource, string>,
+  groups: Record<EventSource, string>,
+): ConsumerSpec[] {
+  return [
+    { groupId: groups.crm, topics: [topics.crm], handler: crmHandler(projection) },
+    {
+      groupId: groups.circles,
+      topics: [topics.circles],
+      handler: domainHandler(decodeCirclesEvent, (client, event) => projection.applyCircles(client, event)),
+    },
+    {
+      groupId: groups.ideas,
+      topics: [topics.ideas],
+      handler: domainHandler(decodeIdeasEvent, (client, event) => projection.applyIdeas(client, event)),
+    },
+  ];
+}
