@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs';
 import { DLQ_HEADERS, deadLetterTopic, type DeadLetterReason, type MessageDecoder } from '@hc/contracts';
 import { isTransientDatabaseError, runMigrations, withTransaction } from '@hc/event-store';
+import { withKafkaRetries } from './kafka.js';
 import { messagingMigrations } from './messaging.migrations.js';
 import { type Logger, silentLogger } from './logger.js';
 

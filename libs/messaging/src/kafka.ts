@@ -88,3 +88,20 @@ async function createMissing(admin: Admin, wanted: ITopicConfig[]): Promise<void
     .map(({ topic, count }) => ({ topic, count }));
   if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
 }
+
+/**
+ * Retries a Kafka operation that failed with an error the broker calls retriable (e.g. metadata of a
+ * topic created a moment ago not yet served), beyond kafkajs' own retries for that call.
+ */
+export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      const retriable =
+        typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
+      if (!retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
