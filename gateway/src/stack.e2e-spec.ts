@@ -18,7 +18,8 @@ import {
   uniqueTopic,
   type TestDatabase,
 } from '@hc/testing';
-import { gatewaySettings } from './config.js';
+import { serverAudits } from 'graphql-http';
+import { gatewaySettings, type GatewayConfig } from './config.js';
 import { createGateway, type RunningGateway } from './gateway.js';
 import { post, recordingLogger, token, type GraphQLBody } from './testing/harness.js';
 
@@ -50,7 +51,9 @@ describe('the whole stack through the gateway', () => {
   };
   let kafka: Kafka;
   let gateway: RunningGateway;
+  let gatewayConfig: GatewayConfig;
   let url: string;
+  const extraGateways: RunningGateway[] = [];
 
   function startService(name: ServiceName, env: NodeJS.ProcessEnv): ChildProcess {
     const upper = name.toUpperCase();
@@ -99,25 +102,24 @@ describe('the whole stack through the gateway', () => {
       ),
     );
     const supergraphSdl = await readFile(new URL('../supergraph.graphql', import.meta.url), 'utf8');
-    gateway = await createGateway(
-      {
-        ...gatewaySettings({ REDIS_URL: infrastructure.redisUrl }),
-        supergraphSdl,
-        identitySecret: SECRET,
-        redisKeyPrefix: `test:${uniqueSuffix()}:gw:`,
-        subgraphUrls: {
-          circles: `http://127.0.0.1:${ports.circles}/graphql`,
-          ideas: `http://127.0.0.1:${ports.ideas}/graphql`,
-          metrics: `http://127.0.0.1:${ports.metrics}/graphql`,
-        },
+    gatewayConfig = {
+      ...gatewaySettings({ REDIS_URL: infrastructure.redisUrl }),
+      supergraphSdl,
+      identitySecret: SECRET,
+      redisKeyPrefix: `test:${uniqueSuffix()}:gw:`,
+      subgraphUrls: {
+        circles: `http://127.0.0.1:${ports.circles}/graphql`,
+        ideas: `http://127.0.0.1:${ports.ideas}/graphql`,
+        metrics: `http://127.0.0.1:${ports.metrics}/graphql`,
       },
-      recordingLogger(),
-    );
+    };
+    gateway = await createGateway(gatewayConfig, recordingLogger());
     url = await gateway.listen(0, '127.0.0.1');
   });
 
   afterAll(async () => {
     await gateway?.close();
+    for (const extra of extraGateways) await extra.close();
     for (const child of Object.values(processes)) child.kill('SIGTERM');
     await Promise.all(
       Object.values(processes).map((child) =>
@@ -215,6 +217,65 @@ describe('the whole stack through the gateway', () => {
     const allowed = await call(['analyst'], query);
     expect(allowed.body.errors).toBeUndefined();
     expect(allowed.body.data?.programSummary).toEqual({ complaints: 0 });
+  });
+
+  it('executes a mutation sent again, or concurrently, with one idempotency key once', async () => {
+    const mutation = {
+      query: 'mutation($input: ProposeIdeaInput!) { proposeImprovementIdea(input: $input) { id } }',
+      variables: {
+        input: { title: 'Единый номер для обратной связи', description: 'Один номер вместо трёх' },
+      },
+    };
+    const headers = async (key: string) => ({
+      authorization: `Bearer ${await token(['participant'], 'emp-b1', 'dep-b')}`,
+      'idempotency-key': key,
+    });
+    const first = await post(url, mutation, await headers('replayed-key'));
+    const again = await post(url, mutation, await headers('replayed-key'));
+    expect(again.body).toEqual(first.body);
+    const raced = await Promise.all(
+      Array.from({ length: 8 }, async () => post(url, mutation, await headers('raced-key'))),
+    );
+    const raceIds = new Set(
+      raced.map((reply) => (reply.body.data?.proposeImprovementIdea as { id: string }).id),
+    );
+    expect(raceIds.size).toBe(1);
+    const listed = await call(['participant'], '{ employee(id: "emp-b1") { ideas { id } } }');
+    // One idea for the replayed key, one for the raced key: nothing executed twice.
+    expect((listed.body.data?.employee as { ideas: unknown[] }).ideas).toHaveLength(2);
+  });
+
+  it('limits the rate per caller with a retry-after', async () => {
+    const limited = await createGateway(
+      { ...gatewayConfig, rateLimitPerMinute: 3, redisKeyPrefix: `test:${uniqueSuffix()}:gw:` },
+      recordingLogger(),
+    );
+    extraGateways.push(limited);
+    const limitedUrl = await limited.listen(0, '127.0.0.1');
+    const authorization = `Bearer ${await token(['participant'], 'emp-rate')}`;
+    const replies = [];
+    for (let n = 0; n < 4; n++)
+      replies.push(await post(limitedUrl, { query: '{ departments { id } }' }, { authorization }));
+    expect(replies.slice(0, 3).map((reply) => reply.status)).toEqual([200, 200, 200]);
+    expect(replies[3]!.status).toBe(429);
+    expect(replies[3]!.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(Number(replies[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('passes every MUST of the graphql-http server audits over the real subgraphs', async () => {
+    const authorization = `Bearer ${await token(['participant'], 'audit-1')}`;
+    const authenticatedFetch: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', authorization);
+      return fetch(input, { ...init, headers });
+    };
+    const results = await Promise.all(
+      serverAudits({ url: () => url, fetchFn: authenticatedFetch }).map((audit) => audit.fn()),
+    );
+    const mustFailures = results
+      .filter((result) => result.name.startsWith('MUST') && result.status !== 'ok')
+      .map((result) => `${result.id} ${result.name}`);
+    expect(mustFailures).toEqual([]);
   });
 
   it('serves partial data with an error when a subgraph stops', async () => {

@@ -287,6 +287,24 @@ describe('a circle from scheduling to leaflet through GraphQL', () => {
     expect(knowledgeBase.hits.map((hit) => hit.leaflet.id)).toEqual([circle.leaflets[0]!.id]);
     expect(knowledgeBase.hits[0]!.headline).toContain('<b>');
 
+    // The next circle on a situation of the same category sees this WOW solution while preparing.
+    const { registerSituation: next } = await app.ok<{ registerSituation: { id: string } }>(
+      emp(2),
+      `mutation { registerSituation(input: { title: "Снова не перезвонили", category: service_quality,
+         anonymous: false, description: "Клиенту обещали перезвонить и забыли" }) { id } }`,
+    );
+    const nextCircle = await circleCall(coordinator, schedule, {
+      input: { scheduledAt: '2026-05-21T13:00:00+03:00', leaderId: 'lead-1', situationIds: [next.id] },
+    });
+    const { circle: nextPrepared } = await app.ok<{ circle: { earlierWowSolutions: { wording: string }[] } }>(
+      emp(2),
+      `query($id: ID!) { circle(id: $id) { earlierWowSolutions { wording } } }`,
+      { id: nextCircle.id },
+    );
+    expect(nextPrepared.earlierWowSolutions).toEqual([
+      { wording: 'Перезвонить клиенту самим и прислать SMS' },
+    ]);
+
     // Every event on circles.events.v1, this circle's in stream order.
     const { rows } = await app.db.pool.query<{ count: string }>('SELECT count(*) FROM events');
     const messages = await readTopic(
