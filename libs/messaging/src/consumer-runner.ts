@@ -127,11 +127,13 @@ export class ConsumerRunner<T> {
       this.ownsProducer = true;
       await this.producer.connect();
     }
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.topics,
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
+    await withKafkaRetries(() => this.consumer.connect());
+    await withKafkaRetries(() =>
+      this.consumer.subscribe({
+        topics: this.options.topics,
+        fromBeginning: this.options.fromBeginning ?? true,
+      }),
+    );
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
