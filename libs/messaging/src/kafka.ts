@@ -59,6 +59,8 @@ export async function provisionTopics(
       ];
     });
     await createMissing(admin, wanted);
+    // Fails (and is retried) until the broker serves every topic, so consumers can subscribe at once.
+    await admin.fetchTopicMetadata({ topics: wanted.map((spec) => spec.topic) });
   } finally {
     await admin.disconnect();
   }
@@ -90,18 +92,18 @@ async function createMissing(admin: Admin, wanted: ITopicConfig[]): Promise<void
 }
 
 /**
- * Retries a Kafka operation that failed with an error the broker calls retriable (e.g. metadata of a
- * topic created a moment ago not yet served), beyond kafkajs' own retries for that call.
+ * Retries an idempotent set-up operation (provisioning, connect, subscribe) that failed with a
+ * KafkaJS error: right after a topic is created a single KRaft node may not serve its metadata yet,
+ * and kafkajs gives up on that (UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders) without retrying.
  */
-export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts = 6): Promise<T> {
+export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
-      const retriable =
-        typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
-      if (!retriable || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      const fromKafka = error instanceof Error && error.name.startsWith('KafkaJS');
+      if (!fromKafka || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
 }

@@ -53,7 +53,8 @@ export type CommandOutcome<TEvent, TState> =
     }
   | { ok: false; error: DomainError };
 
-const MAX_ATTEMPTS = 8;
+/** Each retry re-reads and re-decides; with many writers on one aggregate some need many turns. */
+const MAX_ATTEMPTS = 50;
 
 function actorOf(identity: Identity | null): Actor | null {
   return identity ? { id: identity.subject, roles: [...identity.roles] } : null;
@@ -143,7 +144,8 @@ export class CommandRunner {
         // Inside a caller's transaction the conflict must abort it: the caller retries the whole unit.
         if (!(error instanceof StreamVersionConflictError) || metadata.client || attempt >= MAX_ATTEMPTS)
           throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        // Jittered, growing back-off spreads the contenders out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
       }
     }
   }

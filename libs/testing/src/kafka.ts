@@ -23,8 +23,20 @@ export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise
   }
 }
 
+/** Creates the topics and waits until the broker serves them (retrying while its metadata catches up). */
 export async function createTestTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<void> {
-  await withAdmin(kafka, (admin) => admin.createTopics({ topics, waitForLeaders: true }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdmin(kafka, (admin) => admin.createTopics({ topics, waitForLeaders: true }));
+      await withAdmin(kafka, (admin) =>
+        admin.fetchTopicMetadata({ topics: topics.map((spec) => spec.topic) }),
+      );
+      return;
+    } catch (error) {
+      if (attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 }
 
 export async function deleteTestTopics(kafka: Kafka, topics: string[]): Promise<void> {
