@@ -159,7 +159,7 @@ describe('PostgresEventStore on a real PostgreSQL', () => {
       ).rejects.toMatchObject({ code: '40001' });
       await older.query('ROLLBACK');
     } finally {
-      older.release();
+      older.release(true);
     }
     expect(await versionsOf(db.pool, streamId)).toEqual([1]);
   });
@@ -176,29 +176,49 @@ describe('PostgresEventStore on a real PostgreSQL', () => {
       }
     }
 
+    /**
+     * Every committed event read: the horizon is cluster-wide, so another suite's transaction may
+     * hold it back for a moment; wait until the reader reaches the table's last position.
+     */
+    async function caughtUp(): Promise<RecordedEvent[]> {
+      return eventually(async () => {
+        const all = await readAll();
+        const { rows } = await db.pool.query<{ last: string | null }>(
+          'SELECT max(global_position) AS last FROM events',
+        );
+        return (all.at(-1)?.globalPosition ?? 0n) === BigInt(rows[0]!.last ?? 0) ? all : undefined;
+      });
+    }
+
     it('does not skip an event whose transaction commits after a later one (where position > last would)', async () => {
-      const base = await readAll();
+      const base = await caughtUp();
       let checkpoint = base.length > 0 ? checkpointOf(base.at(-1)!) : START_CHECKPOINT;
       const lastPosition = base.at(-1)?.globalPosition ?? 0n;
 
-      const slow = await db.pool.connect();
-      await slow.query('BEGIN');
       const slowStream = `slow-${randomUUID()}`;
-      await store.appendToStream(slowStream, [anEvent(1)], { expectedVersion: 0, client: slow });
       const fastStream = `fast-${randomUUID()}`;
-      await store.appendToStream(fastStream, [anEvent(2)], { expectedVersion: 0 });
+      let naiveLastPosition: string | undefined;
+      const slow = await db.pool.connect();
+      // Destroyed at the end whatever happens, so a failed assertion cannot leave it holding the horizon.
+      try {
+        await slow.query('BEGIN');
+        await store.appendToStream(slowStream, [anEvent(1)], { expectedVersion: 0, client: slow });
+        await store.appendToStream(fastStream, [anEvent(2)], { expectedVersion: 0 });
 
-      // A naive reader by position sees the fast event and moves past the slow one's position.
-      const naive = await db.pool.query<{ global_position: string; stream_id: string }>(
-        'SELECT global_position, stream_id FROM events WHERE global_position > $1 ORDER BY global_position',
-        [lastPosition.toString()],
-      );
-      expect(naive.rows.map((row) => row.stream_id)).toEqual([fastStream]);
+        // A naive reader by position sees the fast event and moves past the slow one's position.
+        const naive = await db.pool.query<{ global_position: string; stream_id: string }>(
+          'SELECT global_position, stream_id FROM events WHERE global_position > $1 ORDER BY global_position',
+          [lastPosition.toString()],
+        );
+        expect(naive.rows.map((row) => row.stream_id)).toEqual([fastStream]);
+        naiveLastPosition = naive.rows.at(-1)!.global_position;
 
-      // The horizon holds back: nothing is visible to the store's reader while the slow one is open.
-      expect(await store.readAllAfter(checkpoint)).toEqual([]);
-      await slow.query('COMMIT');
-      slow.release();
+        // The horizon holds back: nothing is visible to the store's reader while the slow one is open.
+        expect(await store.readAllAfter(checkpoint)).toEqual([]);
+        await slow.query('COMMIT');
+      } finally {
+        slow.release(true);
+      }
 
       // Other suites' open transactions on the same server may hold the horizon a moment longer.
       const after = await eventually(async () => {
@@ -208,14 +228,14 @@ describe('PostgresEventStore on a real PostgreSQL', () => {
       expect(after.map((event) => event.streamId)).toEqual([slowStream, fastStream]);
       checkpoint = checkpointOf(after.at(-1)!);
       const naiveAfter = await db.pool.query('SELECT 1 FROM events WHERE global_position > $1', [
-        naive.rows.at(-1)!.global_position,
+        naiveLastPosition ?? '',
       ]);
       expect(naiveAfter.rowCount).toBe(0); // the naive reader would never see the slow event
       expect(await store.readAllAfter(checkpoint)).toEqual([]);
     });
 
     it('gives a tailing reader every committed event exactly once under 8 concurrent writers', async () => {
-      const start = await readAll();
+      const start = await caughtUp();
       const startCheckpoint = start.length > 0 ? checkpointOf(start.at(-1)!) : START_CHECKPOINT;
       const committed = new Set<string>();
       const rolledBack = new Set<string>();
