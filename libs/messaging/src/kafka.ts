@@ -101,7 +101,9 @@ export async function withKafkaRetries<T>(operation: () => Promise<T>, attempts 
     try {
       return await operation();
     } catch (error) {
-      const fromKafka = error instanceof Error && error.name.startsWith('KafkaJS');
+      // By name, not instanceof: kafkajs errors may come from another realm (e.g. a test VM context).
+      const name = typeof error === 'object' && error !== null && 'name' in error ? error.name : undefined;
+      const fromKafka = typeof name === 'string' && name.startsWith('KafkaJS');
       if (!fromKafka || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
