@@ -59,10 +59,32 @@ export async function provisionTopics(
       ];
     });
     await createMissing(admin, wanted);
-    // Fails (and is retried) until the broker serves every topic, so consumers can subscribe at once.
-    await admin.fetchTopicMetadata({ topics: wanted.map((spec) => spec.topic) });
+    await waitUntilServed(
+      admin,
+      wanted.map((spec) => spec.topic),
+    );
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Polls until the broker serves every topic with a leader on each partition, so consumers can subscribe at once. */
+async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const served = metadata.topics.every(
+        (topic) =>
+          topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+      );
+      if (served && metadata.topics.length === topics.length) return;
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+    }
+    if (performance.now() > deadline)
+      throw new Error(`Topics not served after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 100 * attempt)));
   }
 }
 
@@ -71,7 +93,8 @@ async function createMissing(admin: Admin, wanted: ITopicConfig[]): Promise<void
   const missing = wanted.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) {
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      // Not kafkajs' waitForLeaders: it gives up when the broker does not serve a new topic's metadata yet.
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
     } catch (error) {
       // Another instance may have created them in between: that is the outcome we wanted.
       if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
