@@ -156,7 +156,9 @@ describe('ConsumerRunner on real Kafka and PostgreSQL', () => {
     const groupId = `group-${topic}`;
     let runner = await startRunner(topic, groupId);
     try {
-      await eventually(() => (runner.stats.applied + runner.stats.duplicates === 60 ? true : undefined));
+      await eventually(() => (runner.stats.applied + runner.stats.duplicates === 60 ? true : undefined), {
+        timeoutMs: 90_000,
+      });
       expect(await countComplaints(ids)).toBe(30);
       await runner.stop();
       const admin = kafka.admin();
@@ -164,7 +166,7 @@ describe('ConsumerRunner on real Kafka and PostgreSQL', () => {
       await admin.resetOffsets({ groupId, topic, earliest: true });
       await admin.disconnect();
       runner = await startRunner(topic, groupId);
-      await eventually(() => (runner.stats.duplicates === 60 ? true : undefined));
+      await eventually(() => (runner.stats.duplicates === 60 ? true : undefined), { timeoutMs: 90_000 });
       expect(runner.stats.applied).toBe(0);
       expect(await countComplaints(ids)).toBe(30);
     } finally {

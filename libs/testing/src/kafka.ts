@@ -27,14 +27,14 @@ export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise
 export async function createTestTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await withAdmin(kafka, (admin) => admin.createTopics({ topics, waitForLeaders: false }));
+      await withAdmin(kafka, (admin) => admin.createTopics({ topics, waitForLeaders: true }));
       await withAdmin(kafka, (admin) =>
         admin.fetchTopicMetadata({ topics: topics.map((spec) => spec.topic) }),
       );
       return;
     } catch (error) {
-      if (attempt >= 30) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 250 * attempt)));
+      if (attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
 }
