@@ -1,4 +1,5 @@
-// One jest run, three projects split by cost: *.spec.ts (pure), *.int-spec.ts (real servers), *.e2e-spec.ts (whole stack).
+// One jest run, projects split by cost: *.spec.ts (pure), *.int-spec.ts (real servers), *.e2e-spec.ts (whole stack);
+// *.fault-spec.ts (the stack under injected faults) runs on its own with `npm run test:faults`.
 import { readFileSync } from 'node:fs';
 
 const swc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
@@ -11,6 +12,7 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@hc/(contracts|event-store|messaging|testing|service-kit)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@hc/simulator$': '<rootDir>/tools/simulator/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.infra/'],
@@ -33,6 +35,13 @@ export default {
       testMatch: ['**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/scripts/jest-slow-setup.js'],
       slowTestThreshold: 60,
+    },
+    {
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['**/*.fault-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest-slow-setup.js'],
+      slowTestThreshold: 120,
     },
   ],
 };

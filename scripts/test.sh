@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test [unit|int|e2e|all]`: installs what is missing, starts the infrastructure the chosen
+# `npm test [unit|int|e2e|all|faults]`: installs what is missing, starts the infrastructure the chosen
 # tests need, then runs jest with Node 24. Extra arguments go to jest.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -11,8 +11,9 @@ case "$which" in
   unit) projects=(--selectProjects unit) ;;
   int) projects=(--selectProjects int) ;;
   e2e) projects=(--selectProjects e2e) ;;
-  all) projects=() ;;
-  *) echo "usage: scripts/test.sh [unit|int|e2e|all] [jest args]" >&2; exit 2 ;;
+  all) projects=(--selectProjects unit int e2e) ;;
+  faults) projects=(--selectProjects faults) ;;
+  *) echo "usage: scripts/test.sh [unit|int|e2e|all|faults] [jest args]" >&2; exit 2 ;;
 esac
 if [ "$which" != "unit" ]; then
   bash scripts/infra-up.sh

@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
 import { IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, encodeIdentity } from '@hc/service-kit';
@@ -12,6 +11,7 @@ import {
   createTestTopics,
   deleteTestTopics,
   eventually,
+  freePort,
   testInfrastructure,
   testKafka,
   uniqueSuffix,
@@ -27,18 +27,6 @@ const SERVICES = ['circles', 'ideas', 'metrics'] as const;
 type ServiceName = (typeof SERVICES)[number];
 const SECRET = `e2e-${randomUUID()}`;
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the whole stack through the gateway', () => {
   const databases = {} as Record<ServiceName, TestDatabase>;

@@ -3,3 +3,4 @@ export * from './infra.js';
 export * from './kafka.js';
 export * from './redis.js';
 export * from './wait.js';
+export * from './stack.js';
