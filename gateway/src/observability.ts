@@ -65,7 +65,8 @@ export function labelOperation(
 ): void {
   const field = info?.rootFields[0];
   localsOf(res).operation = {
-    operation: field !== undefined && rootFields.has(field) ? field : 'unknown',
+    // `Mutation.upsertDepartments` → `upsertDepartments`, the label the subgraphs use.
+    operation: field !== undefined && rootFields.has(field) ? field.slice(field.indexOf('.') + 1) : 'unknown',
     type: info?.kind ?? 'unknown',
   };
 }
