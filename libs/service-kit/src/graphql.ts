@@ -13,6 +13,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import { correlationIdOrNew, currentCorrelationId } from '@hc/messaging';
 import { CORRELATION_HEADER, decodeIdentity, type Identity } from './identity.js';
 import { isExposedErrorCode } from './observability/http.js';
+import { SERVICE_RUNTIME } from './runtime.token.js';
+import type { ServiceRuntime } from './runtime.js';
 
 export interface RequestContext {
   identity: Identity | null;
@@ -55,8 +57,19 @@ export function subgraphModule(options: SubgraphOptions): DynamicModule {
 }
 
 function graphQLModule(options: SubgraphOptions): DynamicModule {
-  return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+  return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
+    // Apollo's own messages go to the service's pino logger when a RuntimeModule provides one.
+    inject: [{ token: SERVICE_RUNTIME, optional: true }],
+    useFactory: (runtime?: ServiceRuntime) => ({
+      ...graphQLConfig(options),
+      ...(runtime ? { logger: runtime.rootLogger } : {}),
+    }),
+  });
+}
+
+function graphQLConfig(options: SubgraphOptions): Omit<ApolloFederationDriverConfig, 'driver'> {
+  return {
     autoSchemaFile:
       options.schemaFile === false ? { federation: 2 } : { path: options.schemaFile, federation: 2 },
     sortSchema: true,
@@ -76,7 +89,7 @@ function graphQLModule(options: SubgraphOptions): DynamicModule {
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
       };
     },
-  });
+  };
 }
 
 function requestContext(context: ExecutionContext): RequestContext {
