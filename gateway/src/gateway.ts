@@ -1,5 +1,4 @@
 // The gateway process: Apollo Gateway over the committed supergraph, behind auth, limits and Redis-backed policies.
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -8,13 +7,21 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
-import { CORRELATION_HEADER, type Identity } from '@hc/service-kit';
+import { prometheusContentType } from 'prom-client';
+import { setupTracing, type Identity } from '@hc/service-kit';
 import { createTokenVerifier, type VerifiedClaims } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayError } from './errors.js';
 import { readiness } from './health.js';
 import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH, type StoredResponse } from './idempotency.js';
-import { jsonLogger, type Logger } from './logger.js';
+import { jsonLogger, rootLogger, type Logger } from './logger.js';
+import {
+  GatewayMetrics,
+  assignCorrelationId,
+  correlationIdOfResponse,
+  labelOperation,
+  requestContext,
+} from './observability.js';
 import { describeOperation, operationsOf, type RawOperation } from './operation.js';
 import { integrationGrantsPlugin, limitsPlugin } from './plugins.js';
 import { RateLimiter } from './rate-limit.js';
@@ -31,14 +38,11 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 export interface RunningGateway {
   app: express.Express;
   redis: Redis;
+  /** The registry served on `/metrics`. */
+  metrics: GatewayMetrics;
   /** Starts listening; resolves with the GraphQL URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
-}
-
-function correlationIdOf(req: Request): string {
-  const given = req.get(CORRELATION_HEADER);
-  return given !== undefined && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
 function businessTimeOf(req: Request, claims: VerifiedClaims, simulationMode: boolean): string | null {
@@ -93,6 +97,8 @@ export async function createGateway(
   config: GatewayConfig,
   logger: Logger = jsonLogger,
 ): Promise<RunningGateway> {
+  setupTracing();
+  const metrics = new GatewayMetrics();
   const redis = await createRedis(config.redisUrl, config.redisKeyPrefix, logger);
   const verify = createTokenVerifier(config.auth);
   const rateLimiter = new RateLimiter(redis, config.rateLimitPerMinute);
@@ -107,6 +113,7 @@ export async function createGateway(
   );
   const analystCache = new AnalystCache(redis, config.analystCacheTtlSeconds, logger);
   const owners = rootFieldOwners(config.supergraphSdl);
+  const rootFields = new Set(owners.keys());
 
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
@@ -213,8 +220,7 @@ export async function createGateway(
   }
 
   async function handleGraphQL(req: Request, res: Response): Promise<void> {
-    const correlationId = correlationIdOf(req);
-    res.setHeader(CORRELATION_HEADER, correlationId);
+    const correlationId = correlationIdOfResponse(res);
     if (isLandingPageRequest(req)) {
       send(
         res,
@@ -233,6 +239,8 @@ export async function createGateway(
       req.body,
       new URL(req.originalUrl, 'http://gateway').search,
     );
+    const described = operations.map(describeOperation);
+    labelOperation(res, described[0], rootFields);
 
     let claims: VerifiedClaims | undefined;
     let authError: GatewayError | undefined;
@@ -255,7 +263,7 @@ export async function createGateway(
 
     const idempotencyKey = req.get(IDEMPOTENCY_HEADER);
     // A request whose document is unknown here (a persisted-query hash) may be a mutation: it is treated as one.
-    const mayMutate = operations.some((operation) => describeOperation(operation).kind !== 'query');
+    const mayMutate = described.some((operation) => operation.kind !== 'query');
     if (idempotencyKey !== undefined && req.method === 'POST' && mayMutate) {
       if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
         throw new GatewayError(
@@ -302,10 +310,24 @@ export async function createGateway(
     const { ready, checks } = await readiness(config.subgraphUrls, redis);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
   });
-  app.all('/graphql', express.json({ limit: config.limits.maxRequestBytes }), handleGraphQL);
+  // Unauthenticated like /health: serve it on an internal network only.
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', prometheusContentType);
+    res.send(await metrics.registry.metrics());
+  });
+  app.all(
+    '/graphql',
+    assignCorrelationId,
+    express.json({ limit: config.limits.maxRequestBytes }),
+    requestContext(metrics, rootLogger),
+    handleGraphQL,
+  );
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (error instanceof GatewayError) return sendError(res, error);
+    if (error instanceof GatewayError) {
+      metrics.rejections.inc({ code: error.code });
+      return sendError(res, error);
+    }
     const type = (error as { type?: unknown }).type;
     if (type === 'entity.too.large') {
       return sendError(
@@ -331,6 +353,7 @@ export async function createGateway(
   return {
     app,
     redis,
+    metrics,
     listen: (port = config.port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {
         const listening = app.listen(port, host, (error?: Error) => {

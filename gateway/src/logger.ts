@@ -1,4 +1,6 @@
-// One JSON line per log event, the same shape the services write.
+// The gateway's logger: pino JSON lines (service, correlationId, traceId, spanId), behind the (message, fields) shape Apollo uses.
+import { createLogger, type PinoLogger } from '@hc/service-kit';
+
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -6,15 +8,17 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-function write(level: string, message: unknown, fields?: Record<string, unknown>): void {
-  const line = JSON.stringify({ level, service: 'gateway', message: String(message), ...fields });
-  if (level === 'error' || level === 'warn') console.error(line);
-  else console.log(line);
+export function pinoBackedLogger(pino: PinoLogger): Logger {
+  // Apollo hands over whatever it logs, not always a string.
+  return {
+    debug: (message, fields) => pino.debug(fields ?? {}, String(message)),
+    info: (message, fields) => pino.info(fields ?? {}, String(message)),
+    warn: (message, fields) => pino.warn(fields ?? {}, String(message)),
+    error: (message, fields) => pino.error(fields ?? {}, String(message)),
+  };
 }
 
-export const jsonLogger: Logger = {
-  debug: () => undefined,
-  info: (message, fields) => write('info', message, fields),
-  warn: (message, fields) => write('warn', message, fields),
-  error: (message, fields) => write('error', message, fields),
-};
+/** The process's pino logger (`LOG_LEVEL`, default info). */
+export const rootLogger: PinoLogger = createLogger('gateway');
+
+export const jsonLogger: Logger = pinoBackedLogger(rootLogger);

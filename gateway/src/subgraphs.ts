@@ -1,6 +1,7 @@
 // How the gateway calls a subgraph: configured URL, a timeout, and the verified identity signed in headers.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import {
   CORRELATION_HEADER,
   encodeIdentity,
@@ -46,10 +47,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         headers.set(name, value);
     }
     if (correlationId) headers.set(CORRELATION_HEADER, correlationId);
+    // The subgraph's span continues this request's trace.
+    propagation.inject(otelContext.active(), headers, {
+      set: (carrier, key, value) => carrier.set(key, value),
+    });
   }
 
   override didEncounterError(error: Error): void {
-    this.options.logger.warn('subgraph request failed', { service: this.options.name, err: String(error) });
+    this.options.logger.warn('subgraph request failed', { subgraph: this.options.name, err: String(error) });
     if (error.name === 'TimeoutError' || error.name === 'AbortError') {
       throw new GraphQLError(
         `The ${this.options.name} service did not answer within ${this.options.timeoutMs} ms`,

@@ -14,6 +14,11 @@ export interface NewEvent<TType extends string = string, TPayload = unknown> {
   correlationId: string;
   causationId?: string | null;
   actor?: Actor | null;
+  /**
+   * W3C trace headers (`traceparent`, `tracestate`) of the operation that appended the event, so the
+   * outbox relay can continue that trace when it publishes; not part of the wire envelope.
+   */
+  traceContext?: Record<string, string> | null;
 }
 
 /** An event as stored: the wire envelope plus its place in the store. */
@@ -24,6 +29,7 @@ export interface RecordedEvent<TType extends string = string, TPayload = unknown
   globalPosition: bigint;
   transactionId: bigint;
   recordedAt: Date;
+  traceContext: Record<string, string> | null;
 }
 
 /**
@@ -90,10 +96,11 @@ interface EventRow {
   correlation_id: string;
   causation_id: string | null;
   actor: Actor | null;
+  trace_context: Record<string, string> | null;
 }
 
 const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version,
-  type, schema_version, payload, occurred_at, recorded_at, correlation_id, causation_id, actor`;
+  type, schema_version, payload, occurred_at, recorded_at, correlation_id, causation_id, actor, trace_context`;
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
@@ -110,6 +117,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     globalPosition: BigInt(row.global_position),
     transactionId: BigInt(row.transaction_id),
     recordedAt: row.recorded_at,
+    traceContext: row.trace_context,
   };
 }
 
@@ -147,6 +155,7 @@ export class PostgresEventStore {
         correlationId: event.correlationId,
         causationId: event.causationId ?? null,
         actor: event.actor ?? null,
+        traceContext: event.traceContext ?? null,
       })),
     );
     for (let attempt = 1; ; attempt++) {

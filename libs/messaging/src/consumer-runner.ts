@@ -1,10 +1,20 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { DLQ_HEADERS, deadLetterTopic, type DeadLetterReason, type MessageDecoder } from '@hc/contracts';
 import { isTransientDatabaseError, runMigrations, withTransaction } from '@hc/event-store';
 import { withKafkaRetries } from './kafka.js';
 import { messagingMigrations } from './messaging.migrations.js';
 import { type Logger, silentLogger } from './logger.js';
+import type { MessagingMetrics } from './messaging.metrics.js';
+import {
+  CORRELATION_ID_HEADER,
+  TRACER_NAME,
+  acceptCorrelationId,
+  headerText,
+  runWithCorrelation,
+  traceContextFromHeaders,
+} from './telemetry.js';
 
 /** A message that passed decoding, with where it came from. */
 export interface InboundMessage<T> {
@@ -16,6 +26,29 @@ export interface InboundMessage<T> {
   key: string | null;
   headers: IHeaders;
   timestamp: string;
+  /**
+   * The producer's `x-correlation-id` header when acceptable; otherwise the message id, so a message
+   * from outside (a CRM event) is traced by its own event id.
+   */
+  correlationId: string;
+  /** The context of this message's consumer span, a child of the producer's `traceparent`. */
+  traceContext: Context;
+}
+
+/** Runs `fn` as the message's work: logs and appended events carry its correlation id and trace. */
+export function runInMessageContext<R>(message: InboundMessage<unknown>, fn: () => R): R {
+  return runWithCorrelation(message.correlationId, fn, message.traceContext);
+}
+
+/**
+ * Calls `fn` for each message in turn, each inside its own context. Handlers apply a chunk of
+ * messages in one call; this is how the work on each one continues that message's correlation and trace.
+ */
+export async function eachInMessageContext<T>(
+  messages: readonly InboundMessage<T>[],
+  fn: (message: InboundMessage<T>) => Promise<void>,
+): Promise<void> {
+  for (const message of messages) await runInMessageContext(message, () => fn(message));
 }
 
 /** Thrown by a handler for a message that can never be applied: it goes to the dead-letter topic. */
@@ -62,6 +95,7 @@ export interface ConsumerRunnerOptions<T> {
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   logger?: Logger;
+  metrics?: MessagingMetrics;
   onDeadLetter?(reason: ConsumerDeadLetterReason, topic: string): void;
 }
 
@@ -150,6 +184,13 @@ export class ConsumerRunner<T> {
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    if (batch.messages.length > 0) {
+      this.recordLag(
+        batch.topic,
+        batch.partition,
+        Number(BigInt(batch.highWatermark) - BigInt(batch.messages[0]!.offset)),
+      );
+    }
     for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + this.chunkSize);
@@ -159,30 +200,87 @@ export class ConsumerRunner<T> {
       await this.consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
       ]);
-      this.stats.lag.set(
-        `${batch.topic}:${batch.partition}`,
+      this.recordLag(
+        batch.topic,
+        batch.partition,
         Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n),
       );
       await payload.heartbeat();
     }
   }
 
+  private recordLag(topic: string, partition: number, lag: number): void {
+    this.stats.lag.set(`${topic}:${partition}`, lag);
+    this.options.metrics?.consumerLag.set({ group: this.options.groupId, topic, partition }, lag);
+  }
+
   private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const spans = new Map<string, Span>();
+    try {
+      await this.processChunkTraced(topic, partition, messages, spans);
+    } catch (error) {
+      for (const span of spans.values())
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    } finally {
+      for (const span of spans.values()) span.end();
+    }
+  }
+
+  /** Decodes a message and opens its consumer span, a child of the trace context in its headers. */
+  private inbound(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    value: T,
+    spans: Map<string, Span>,
+  ): InboundMessage<T> {
+    const headers = message.headers ?? {};
+    const messageId = this.handler.messageIdOf(value);
+    const parent = traceContextFromHeaders(headers);
+    const span = trace.getTracer(TRACER_NAME).startSpan(
+      `${topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.message.id': messageId,
+        },
+      },
+      parent,
+    );
+    spans.set(message.offset, span);
+    return {
+      value,
+      messageId,
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      headers,
+      timestamp: message.timestamp,
+      correlationId: acceptCorrelationId(headerText(headers, CORRELATION_ID_HEADER)) ?? messageId,
+      traceContext: trace.setSpan(parent, span),
+    };
+  }
+
+  private async processChunkTraced(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    spans: Map<string, Span>,
+  ): Promise<void> {
     const valid: InboundMessage<T>[] = [];
     const deadLetters: DeadLetter[] = [];
     for (const message of messages) {
       const decoded = this.handler.decode(message.value);
       if (decoded.ok) {
-        valid.push({
-          value: decoded.value,
-          messageId: this.handler.messageIdOf(decoded.value),
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? null,
-          headers: message.headers ?? {},
-          timestamp: message.timestamp,
-        });
+        valid.push(this.inbound(topic, partition, message, decoded.value, spans));
       } else {
         deadLetters.push({ message, reason: decoded.reason, detail: decoded.detail });
       }
@@ -201,6 +299,7 @@ export class ConsumerRunner<T> {
           if (!isMessageRejection(single)) throw single;
           const original = messages.find((candidate) => candidate.offset === message.offset)!;
           const detail = single instanceof Error ? single.message : String(single);
+          spans.get(message.offset)?.setStatus({ code: SpanStatusCode.ERROR, message: detail });
           const rejected: DeadLetter[] = [{ message: original, reason: 'rejected', detail }];
           await this.publishDeadLetters(topic, partition, rejected);
           await this.applyWithRetry(topic, partition, [], rejected);
@@ -222,12 +321,29 @@ export class ConsumerRunner<T> {
           const deadLettered = await this.recordDeadLetters(client, topic, partition, deadLetters);
           const fresh = await this.claimNew(client, valid);
           if (fresh.length > 0) await this.handler.apply(client, fresh);
-          return { deadLettered, applied: fresh.length, duplicates: valid.length - fresh.length };
+          return { deadLettered, fresh, duplicates: valid.length - fresh.length };
         });
         // Counted only once committed: a rolled-back attempt changed nothing.
         this.stats.deadLettered += counts.deadLettered;
-        this.stats.applied += counts.applied;
+        this.stats.applied += counts.fresh.length;
         this.stats.duplicates += counts.duplicates;
+        this.countProcessed(topic, counts.fresh.length, counts.duplicates, counts.deadLettered);
+        if (this.logger.debug && this.logger.isLevelEnabled?.('debug') !== false) {
+          for (const message of counts.fresh) {
+            runInMessageContext(message, () =>
+              this.logger.debug?.(
+                {
+                  topic,
+                  partition,
+                  offset: message.offset,
+                  messageId: message.messageId,
+                  group: this.options.groupId,
+                },
+                'message applied',
+              ),
+            );
+          }
+        }
         return;
       } catch (error) {
         if (!isTransientDatabaseError(error) || attempt >= this.maxAttempts) throw error;
@@ -239,6 +355,15 @@ export class ConsumerRunner<T> {
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 3_000)));
       }
     }
+  }
+
+  private countProcessed(topic: string, applied: number, duplicates: number, deadLettered: number): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const group = this.options.groupId;
+    if (applied > 0) metrics.processed.inc({ group, topic, outcome: 'applied' }, applied);
+    if (duplicates > 0) metrics.processed.inc({ group, topic, outcome: 'duplicate' }, duplicates);
+    if (deadLettered > 0) metrics.processed.inc({ group, topic, outcome: 'dead_lettered' }, deadLettered);
   }
 
   /** Records the ids and returns the messages not processed before (first occurrence only). */
@@ -278,7 +403,10 @@ export class ConsumerRunner<T> {
         },
       })),
     });
-    for (const { reason } of deadLetters) this.options.onDeadLetter?.(reason, topic);
+    for (const { reason } of deadLetters) {
+      this.options.onDeadLetter?.(reason, topic);
+      this.options.metrics?.deadLetters.inc({ group: this.options.groupId, topic, reason });
+    }
     this.logger.warn(
       {
         topic,

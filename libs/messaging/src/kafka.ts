@@ -1,8 +1,26 @@
-import { Kafka, logLevel, type ITopicConfig, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig, type Admin, type logCreator } from 'kafkajs';
+import type { Logger } from './logger.js';
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /** Where kafkajs' own log lines go (as structured lines with `namespace`); silent when omitted. */
+  logger?: Logger;
+  /** kafkajs' threshold; its INFO level is chatty (every join and rebalance), so ERROR by default. */
+  logLevel?: logLevel;
+}
+
+/** Routes kafkajs' log entries to the process logger instead of its own console format. */
+export function kafkaLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, logger: _kafkaLogger, ...extra } = log;
+      const fields = { ...extra, namespace: `kafkajs.${namespace}` };
+      if (level === logLevel.ERROR) logger.error(fields, message);
+      else if (level === logLevel.WARN) logger.warn(fields, message);
+      else if (level === logLevel.INFO) logger.info(fields, message);
+      else logger.debug?.(fields, message);
+    };
 }
 
 export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings {
@@ -16,7 +34,8 @@ export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
-    logLevel: logLevel.ERROR,
+    logLevel: settings.logLevel ?? logLevel.ERROR,
+    ...(settings.logger ? { logCreator: kafkaLogCreator(settings.logger) } : {}),
     retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5_000 },
   });
 }

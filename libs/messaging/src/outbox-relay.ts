@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Producer, Message } from 'kafkajs';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   PostgresEventStore,
   START_CHECKPOINT,
@@ -11,6 +12,8 @@ import type { EventEnvelope } from '@hc/contracts';
 import { messagingMigrations } from './messaging.migrations.js';
 import { runMigrations } from '@hc/event-store';
 import { type Logger, silentLogger } from './logger.js';
+import type { MessagingMetrics } from './messaging.metrics.js';
+import { TRACER_NAME, contextHeaders, traceContextFromCarrier } from './telemetry.js';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -23,6 +26,7 @@ export interface OutboxRelayOptions {
   /** How often a standby instance tries to take over the relay lock. */
   standbyRetryMs?: number;
   logger?: Logger;
+  metrics?: MessagingMetrics;
 }
 
 export interface OutboxRelayStats {
@@ -48,7 +52,12 @@ export function toEnvelope(event: RecordedEvent): EventEnvelope {
   };
 }
 
-function toMessage(event: RecordedEvent): Message {
+/**
+ * The Kafka message of a stored event. Its headers carry the correlation id (`x-correlation-id`, and
+ * `correlation-id` as before) and the W3C trace context of the publish span, whose parent is the trace
+ * of the command that appended the event, so a consumer continues that trace.
+ */
+function toMessage(event: RecordedEvent, publishSpan: Span): Message {
   return {
     key: event.streamId,
     value: JSON.stringify(toEnvelope(event)),
@@ -56,6 +65,7 @@ function toMessage(event: RecordedEvent): Message {
       'event-id': event.eventId,
       'event-type': event.type,
       'correlation-id': event.correlationId,
+      ...contextHeaders(event.correlationId, trace.setSpan(ROOT_CONTEXT, publishSpan)),
     },
   };
 }
@@ -89,6 +99,23 @@ export class OutboxRelay {
     this.idleDelayMs = options.idleDelayMs ?? 20;
     this.standbyRetryMs = options.standbyRetryMs ?? 2_000;
     this.logger = options.logger ?? silentLogger;
+    options.metrics?.trackOutbox(options.name, () => this.backlog());
+  }
+
+  /** Events not yet published: everything after the relay's stored checkpoint, whichever instance holds it. */
+  async backlog(): Promise<number> {
+    const client = await this.options.pool.connect();
+    try {
+      const checkpoint = await this.loadCheckpoint(client);
+      const { rows } = await client.query<{ backlog: string }>(
+        `SELECT count(*) AS backlog FROM events
+         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
+        [checkpoint.transactionId.toString(), checkpoint.globalPosition.toString()],
+      );
+      return Number(rows[0]?.backlog ?? 0);
+    } finally {
+      client.release();
+    }
   }
 
   async migrate(): Promise<void> {
@@ -136,11 +163,7 @@ export class OutboxRelay {
           await this.sleep(this.idleDelayMs);
           continue;
         }
-        await this.options.producer.send({
-          topic: this.options.topic,
-          acks: -1,
-          messages: events.map(toMessage),
-        });
+        await this.publish(events);
         checkpoint = checkpointOf(events.at(-1)!);
         await client.query(
           `INSERT INTO relay_checkpoints (relay, transaction_id, global_position, published)
@@ -158,6 +181,18 @@ export class OutboxRelay {
         this.stats.published += events.length;
         this.stats.batches += 1;
         this.stats.lastCheckpoint = checkpoint;
+        this.options.metrics?.published.inc(
+          { relay: this.options.name, topic: this.options.topic },
+          events.length,
+        );
+        this.logger.debug?.(
+          {
+            relay: this.options.name,
+            published: events.length,
+            position: checkpoint.globalPosition.toString(),
+          },
+          'outbox batch published',
+        );
       }
     } catch (error) {
       broken = error instanceof Error ? error : new Error(String(error));
@@ -169,6 +204,40 @@ export class OutboxRelay {
       }
       // A connection that failed mid-way is destroyed rather than returned, which also drops the lock.
       client.release(broken);
+    }
+  }
+
+  /** One producer span per event, each continuing the trace its event was appended in. */
+  private async publish(events: RecordedEvent[]): Promise<void> {
+    const { topic } = this.options;
+    const tracer = trace.getTracer(TRACER_NAME);
+    const spans = events.map((event) =>
+      tracer.startSpan(
+        `${topic} publish`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.message.id': event.eventId,
+            'messaging.kafka.message.key': event.streamId,
+          },
+        },
+        traceContextFromCarrier(event.traceContext),
+      ),
+    );
+    try {
+      await this.options.producer.send({
+        topic,
+        acks: -1,
+        messages: events.map((event, index) => toMessage(event, spans[index]!)),
+      });
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
     }
   }
 

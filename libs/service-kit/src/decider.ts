@@ -6,6 +6,9 @@ import {
   type Checkpoint,
   type RecordedEvent,
 } from '@hc/event-store';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { TRACER_NAME, traceHeadersOf } from '@hc/messaging';
+import type { Histogram } from 'prom-client';
 import type { DomainError } from './errors.js';
 import { isDomainError } from './errors.js';
 import type { Identity } from './identity.js';
@@ -71,6 +74,7 @@ export class CommandRunner {
     private readonly store: PostgresEventStore,
     private readonly registry: EventRegistry,
     private readonly clock: Clock,
+    private readonly metrics?: { appendDuration: Histogram<'outcome'> },
   ) {}
 
   async load<TEvent extends DomainEvent, TState>(
@@ -86,12 +90,44 @@ export class CommandRunner {
     return { state, version };
   }
 
+  /**
+   * Runs the command in a span of its own: the events it appends record that span's trace context,
+   * which the outbox relay continues when it publishes them.
+   */
   async run<TCommand, TEvent extends DomainEvent, TState>(
     decider: Decider<TCommand, TEvent, TState>,
     streamId: string,
     command: TCommand,
     metadata: CommandMetadata,
   ): Promise<CommandOutcome<TEvent, TState>> {
+    const type =
+      typeof command === 'object' && command !== null && 'type' in command && typeof command.type === 'string'
+        ? command.type
+        : 'unknown';
+    return trace
+      .getTracer(TRACER_NAME)
+      .startActiveSpan(`command ${type}`, { attributes: { 'hc.stream_id': streamId } }, async (span) => {
+        try {
+          const outcome = await this.decideAndAppend(decider, streamId, command, metadata);
+          if (!outcome.ok) span.setAttribute('hc.domain_error', outcome.error.code);
+          return outcome;
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      });
+  }
+
+  private async decideAndAppend<TCommand, TEvent extends DomainEvent, TState>(
+    decider: Decider<TCommand, TEvent, TState>,
+    streamId: string,
+    command: TCommand,
+    metadata: CommandMetadata,
+  ): Promise<CommandOutcome<TEvent, TState>> {
+    const traceHeaders = traceHeadersOf();
+    const traceContext = Object.keys(traceHeaders).length > 0 ? traceHeaders : null;
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(decider, streamId, metadata.client);
       const now = this.now(metadata.actor);
@@ -100,6 +136,7 @@ export class CommandRunner {
       if (decision.length === 0)
         return { ok: true, state, events: [], version, duplicate: false, checkpoint: null };
       for (const event of decision) this.registry.assertValidPayload(event.type, event.data);
+      const appending = performance.now();
       try {
         const result = await this.store.appendToStream(
           streamId,
@@ -113,6 +150,7 @@ export class CommandRunner {
             correlationId: metadata.correlationId,
             causationId: metadata.causationId ?? null,
             actor: actorOf(metadata.actor),
+            traceContext,
           })),
           {
             expectedVersion: version,
@@ -120,6 +158,7 @@ export class CommandRunner {
             ...(metadata.client ? { client: metadata.client } : {}),
           },
         );
+        this.observeAppend(result.appended ? 'appended' : 'duplicate', appending);
         if (!result.appended) {
           const replayed = await this.load(decider, streamId, metadata.client);
           return {
@@ -141,6 +180,7 @@ export class CommandRunner {
           checkpoint: result.checkpoint,
         };
       } catch (error) {
+        this.observeAppend(error instanceof StreamVersionConflictError ? 'conflict' : 'error', appending);
         // Inside a caller's transaction the conflict must abort it: the caller retries the whole unit.
         if (!(error instanceof StreamVersionConflictError) || metadata.client || attempt >= MAX_ATTEMPTS)
           throw error;
@@ -148,6 +188,10 @@ export class CommandRunner {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
       }
     }
+  }
+
+  private observeAppend(outcome: 'appended' | 'duplicate' | 'conflict' | 'error', startedAt: number): void {
+    this.metrics?.appendDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
   }
 
   /** The business time of a command: the caller's simulated time when the clock allows it. */

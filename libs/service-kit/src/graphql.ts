@@ -9,9 +9,12 @@ import { APP_FILTER, BaseExceptionFilter } from '@nestjs/core';
 import { GqlExecutionContext, GraphQLModule, type GqlContextType } from '@nestjs/graphql';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import type { DynamicModule } from '@nestjs/common';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { randomUUID } from 'node:crypto';
+import type { GraphQLFormattedError } from 'graphql';
+import { correlationIdOrNew, currentCorrelationId } from '@hc/messaging';
 import { CORRELATION_HEADER, decodeIdentity, type Identity } from './identity.js';
+import { isExposedErrorCode } from './observability/http.js';
+import { SERVICE_RUNTIME } from './runtime.token.js';
+import type { ServiceRuntime } from './runtime.js';
 
 export interface RequestContext {
   identity: Identity | null;
@@ -28,17 +31,6 @@ export interface SubgraphOptions {
   identitySecret: string;
   production?: boolean;
 }
-
-const EXPOSED_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'CONFLICT',
-  'UNAUTHENTICATED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'BAD_REQUEST',
-]);
 
 /**
  * Errors thrown by resolvers are GraphQL errors for the response (expected ones carry their code;
@@ -65,36 +57,39 @@ export function subgraphModule(options: SubgraphOptions): DynamicModule {
 }
 
 function graphQLModule(options: SubgraphOptions): DynamicModule {
-  return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+  return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
+    // Apollo's own messages go to the service's pino logger when a RuntimeModule provides one.
+    inject: [{ token: SERVICE_RUNTIME, optional: true }],
+    useFactory: (runtime?: ServiceRuntime) => ({
+      ...graphQLConfig(options),
+      ...(runtime ? { logger: runtime.rootLogger } : {}),
+    }),
+  });
+}
+
+function graphQLConfig(options: SubgraphOptions): Omit<ApolloFederationDriverConfig, 'driver'> {
+  return {
     autoSchemaFile:
       options.schemaFile === false ? { federation: 2 } : { path: options.schemaFile, federation: 2 },
     sortSchema: true,
     introspection: !options.production,
     playground: false,
-    context: ({ req }: { req: HttpRequestLike }): RequestContext => {
-      const correlation = req.headers[CORRELATION_HEADER];
-      return {
-        identity: decodeIdentity(req.headers, options.identitySecret),
-        correlationId:
-          typeof correlation === 'string' && correlation.length <= 100 ? correlation : randomUUID(),
-      };
-    },
-    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-      const code = formatted.extensions?.code;
-      if (typeof code === 'string' && EXPOSED_CODES.has(code)) return formatted;
-      // Unexpected failures keep their details in the logs, not in the response.
-      const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-      console.error(
-        JSON.stringify({ level: 'error', message: 'unexpected resolver error', err: String(original) }),
-      );
+    context: ({ req }: { req: HttpRequestLike }): RequestContext => ({
+      identity: decodeIdentity(req.headers, options.identitySecret),
+      // The request context's id (RuntimeModule's middleware), so resolvers, logs and events agree.
+      correlationId: currentCorrelationId() ?? correlationIdOrNew(req.headers[CORRELATION_HEADER]),
+    }),
+    formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+      if (isExposedErrorCode(formatted.extensions?.code)) return formatted;
+      // Unexpected failures keep their details in the logs (GraphQLObservabilityPlugin), not in the response.
       return {
         message: 'Internal server error',
         path: formatted.path,
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
       };
     },
-  });
+  };
 }
 
 function requestContext(context: ExecutionContext): RequestContext {

@@ -7,6 +7,8 @@ import {
   Inject,
   Module,
   type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
@@ -27,29 +29,20 @@ import {
 import type { ServiceConfig } from './config.js';
 import { CommandRunner, SimulationAwareClock } from './decider.js';
 import { EventStoreProjector, type Projection } from './projector.js';
+import {
+  GraphQLObservabilityPlugin,
+  MetricsController,
+  RequestContextMiddleware,
+} from './observability/http.js';
+import { NestPinoLogger, createLogger, type PinoLogger } from './observability/logging.js';
+import { ServiceMetrics } from './observability/metrics.js';
+import { setupTracing } from './observability/tracing.js';
+import { SERVICE_RUNTIME } from './runtime.token.js';
 
-export const jsonLogger = (service: string): Logger => {
-  const write = (level: string, context: object, message: string) => {
-    const record: Record<string, unknown> = {
-      level,
-      time: new Date().toISOString(),
-      service,
-      message,
-      ...context,
-    };
-    if ('err' in record)
-      record.err =
-        record.err instanceof Error
-          ? { message: record.err.message, stack: record.err.stack }
-          : String(record.err);
-    (level === 'error' ? process.stderr : process.stdout).write(`${JSON.stringify(record)}\n`);
-  };
-  return {
-    info: (context, message) => write('info', context, message),
-    warn: (context, message) => write('warn', context, message),
-    error: (context, message) => write('error', context, message),
-  };
-};
+export { SERVICE_RUNTIME };
+
+/** The service's JSON logger (pino; level from `LOG_LEVEL`). */
+export const jsonLogger = (service: string): PinoLogger => createLogger(service);
 
 export interface ConsumerSpec {
   /** Consumer group: `<service>.<purpose>`. */
@@ -69,6 +62,7 @@ export interface ServiceRuntimeOptions {
   consumers?: (runtime: ServiceRuntime) => ConsumerSpec[];
   /** Read models fed from the service's own event store. */
   projections?: Projection[];
+  /** Where the libraries log; the service's pino logger when omitted. */
   logger?: Logger;
 }
 
@@ -83,6 +77,10 @@ export class ServiceRuntime {
   readonly clock: SimulationAwareClock;
   readonly commands: CommandRunner;
   readonly logger: Logger;
+  /** The process's pino logger: Nest, kafkajs and requests log through it. */
+  readonly rootLogger: PinoLogger;
+  /** The registry served on `/metrics`. */
+  readonly metrics: ServiceMetrics;
   private producer: Producer | undefined;
   private relay: OutboxRelay | undefined;
   private runners: ConsumerRunner<unknown>[] = [];
@@ -90,13 +88,21 @@ export class ServiceRuntime {
 
   constructor(readonly options: ServiceRuntimeOptions) {
     const { config } = options;
-    this.logger = options.logger ?? jsonLogger(config.service);
+    // Before any span is started: the provider, context manager and propagator are process-wide.
+    setupTracing();
+    this.rootLogger = createLogger(config.service);
+    this.logger = options.logger ?? this.rootLogger;
+    this.metrics = new ServiceMetrics(config.service);
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
     this.pool.on('error', (error) => this.logger.error({ err: error }, 'idle database connection failed'));
-    this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.service });
+    this.kafka = createKafka({
+      brokers: config.kafkaBrokers,
+      clientId: config.service,
+      logger: this.logger,
+    });
     this.store = new PostgresEventStore(this.pool);
     this.clock = new SimulationAwareClock(systemClock, config.simulationMode);
-    this.commands = new CommandRunner(this.store, options.registry, this.clock);
+    this.commands = new CommandRunner(this.store, options.registry, this.clock, this.metrics);
     this.projectors = (options.projections ?? []).map(
       (projection) => new EventStoreProjector(this.pool, projection, { logger: this.logger }),
     );
@@ -129,6 +135,7 @@ export class ServiceRuntime {
         topic: this.options.eventTopic,
         name: this.options.config.service,
         logger: this.logger,
+        metrics: this.metrics.messaging,
       });
       await this.relay.migrate();
       this.relay.start();
@@ -142,6 +149,7 @@ export class ServiceRuntime {
         handler: spec.handler,
         producer: this.producer,
         logger: this.logger,
+        metrics: this.metrics.messaging,
       });
       await runner.migrate();
       await runner.start();
@@ -167,8 +175,6 @@ export class ServiceRuntime {
   }
 }
 
-export const SERVICE_RUNTIME = Symbol('ServiceRuntime');
-
 @Controller('health')
 class HealthController {
   constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {}
@@ -187,17 +193,24 @@ class HealthController {
   }
 }
 
-/** Makes the runtime injectable (`@Inject(SERVICE_RUNTIME)`) and serves `/health/live` and `/health/ready`. */
+/**
+ * Makes the runtime injectable (`@Inject(SERVICE_RUNTIME)`), serves `/health/live`, `/health/ready` and
+ * `/metrics`, and runs every GraphQL request in its correlation and trace context.
+ */
 @Global()
 @Module({})
-export class RuntimeModule {
+export class RuntimeModule implements NestModule {
   static forRuntime(runtime: ServiceRuntime): DynamicModule {
     return {
       module: RuntimeModule,
-      controllers: [HealthController],
-      providers: [{ provide: SERVICE_RUNTIME, useValue: runtime }],
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: SERVICE_RUNTIME, useValue: runtime }, GraphQLObservabilityPlugin],
       exports: [SERVICE_RUNTIME],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('graphql');
   }
 }
 
@@ -207,7 +220,7 @@ export class RuntimeModule {
  */
 export async function runService(runtime: ServiceRuntime, appModule: Type): Promise<INestApplication> {
   await runtime.start();
-  const app = await NestFactory.create(appModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(appModule, { logger: new NestPinoLogger(runtime.rootLogger) });
   app.enableShutdownHooks([]);
   await app.listen(runtime.options.config.port, '0.0.0.0');
   runtime.logger.info({ port: runtime.options.config.port }, 'service listening');

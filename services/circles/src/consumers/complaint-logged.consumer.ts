@@ -1,7 +1,7 @@
 // Turns each CRM ComplaintLogged into one situation of the backlog, whatever the number of deliveries.
 import { createHash } from 'node:crypto';
 import { circlesStreamId, decodeCrmEvent, type CrmEvent } from '@hc/contracts';
-import { RejectedMessageError, type MessageHandler } from '@hc/messaging';
+import { RejectedMessageError, eachInMessageContext, type MessageHandler } from '@hc/messaging';
 import type { CommandRunner } from '@hc/service-kit';
 import { situationDecider, truncate } from '../situations/situation.decide.js';
 import { maskPersonalData } from '../situations/personal-data.js';
@@ -21,8 +21,9 @@ export function complaintLoggedHandler(commands: CommandRunner): MessageHandler<
     decode: decodeCrmEvent,
     messageIdOf: (event) => event.eventId,
     async apply(client, messages) {
-      for (const { value: event } of messages) {
-        if (event.type !== 'ComplaintLogged') continue;
+      // A CRM message carries no correlation header: its correlation id is its own event id.
+      await eachInMessageContext(messages, async ({ value: event }) => {
+        if (event.type !== 'ComplaintLogged') return;
         const { complaintId, category, departmentId, summary } = event.payload;
         const situationId = situationIdOfComplaint(complaintId);
         const firstLine = summary
@@ -50,7 +51,7 @@ export function complaintLoggedHandler(commands: CommandRunner): MessageHandler<
           throw new RejectedMessageError(
             `Complaint ${complaintId} was not registered: ${outcome.error.message}`,
           );
-      }
+      });
     },
   };
 }

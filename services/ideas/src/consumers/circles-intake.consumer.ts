@@ -12,7 +12,7 @@ import {
 } from '@hc/contracts';
 import type { MessageHandler } from '@hc/messaging';
 import type { Decider, ServiceRuntime } from '@hc/service-kit';
-import { RejectedMessageError } from '@hc/messaging';
+import { RejectedMessageError, eachInMessageContext } from '@hc/messaging';
 import type { PoolClient } from 'pg';
 import type { IdeaCommand } from '../idea/idea.decide.js';
 import type { IdeaEvent } from '../idea/idea.events.js';
@@ -96,9 +96,9 @@ export function circlesIntakeHandler(
     decode: decodeCirclesEvent,
     messageIdOf: (envelope) => envelope.eventId,
     async apply(client: PoolClient, messages) {
-      for (const { value: envelope } of messages) {
+      await eachInMessageContext(messages, async ({ value: envelope }) => {
         const command = intakeCommand(envelope);
-        if (!command) continue;
+        if (!command) return;
         const outcome = await runtime.commands.run(decider, ideaStreamId(command.ideaId), command, {
           commandId: `intake-${envelope.eventId}`,
           correlationId: envelope.correlationId,
@@ -108,7 +108,7 @@ export function circlesIntakeHandler(
         });
         if (!outcome.ok)
           throw new RejectedMessageError(`${envelope.type} ${envelope.eventId}: ${outcome.error.message}`);
-      }
+      });
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   type PlainObject,
 } from '@hc/contracts';
-import type { MessageHandler } from '@hc/messaging';
+import { eachInMessageContext, type MessageHandler } from '@hc/messaging';
 import type { ConsumerSpec } from '@hc/service-kit';
 import type { EventSource, MetricsProjection } from '../projections/metrics.projection.js';
 
@@ -15,9 +15,8 @@ export function crmHandler(projection: MetricsProjection): MessageHandler<CrmEve
   return {
     decode: decodeCrmEvent,
     messageIdOf: (event) => event.eventId,
-    apply: async (client, messages) => {
-      for (const message of messages) await projection.applyCrm(client, message.value);
-    },
+    apply: (client, messages) =>
+      eachInMessageContext(messages, (message) => projection.applyCrm(client, message.value)),
   };
 }
 
@@ -28,9 +27,7 @@ function domainHandler(
   return {
     decode,
     messageIdOf: (event) => event.eventId,
-    apply: async (client, messages) => {
-      for (const message of messages) await apply(client, message.value);
-    },
+    apply: (client, messages) => eachInMessageContext(messages, (message) => apply(client, message.value)),
   };
 }
 
