@@ -28,16 +28,17 @@ export interface InboundMessage<T> {
   timestamp: string;
   /**
    * The producer's `x-correlation-id` header when acceptable; otherwise the message id, so a message
-   * from outside (a CRM event) is traced by its own event id.
+   * from outside (a CRM event) is traced by its own event id. Always set by ConsumerRunner; optional so
+   * that a message built by hand (a test, a benchmark) still fits.
    */
-  correlationId: string;
+  correlationId?: string;
   /** The context of this message's consumer span, a child of the producer's `traceparent`. */
-  traceContext: Context;
+  traceContext?: Context;
 }
 
 /** Runs `fn` as the message's work: logs and appended events carry its correlation id and trace. */
 export function runInMessageContext<R>(message: InboundMessage<unknown>, fn: () => R): R {
-  return runWithCorrelation(message.correlationId, fn, message.traceContext);
+  return runWithCorrelation(message.correlationId ?? message.messageId, fn, message.traceContext);
 }
 
 /**
