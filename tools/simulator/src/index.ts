@@ -1,2 +1,3 @@
-// Entry point of the simulator package.
-export {};
+// Plays a hospitality circles programme against the running stack: the plan, the player and its options.
+export * from './plan.js';
+export * from './calendar.js';
