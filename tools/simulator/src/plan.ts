@@ -574,10 +574,12 @@ export function buildPlan(options: PlanOptions): Plan {
     const week = random.pick(weeks);
     const idea = directIdea(random);
     const key = `direct-${n}`;
-    week.directIdeas.push({ key, weekIndex: week.index, proposerId: random.pick(employees).id, ...idea });
+    const proposerId = random.pick(employees).id;
+    week.directIdeas.push({ key, weekIndex: week.index, proposerId, ...idea });
     const fate = random.pick<IdeaFate>(['rejected', 'deferred', 'under_review']);
     const steps: IdeaTrack['steps'] = [{ weekIndex: week.index, action: { type: 'review' } }];
-    for (const supporter of random.sample(employees, random.int(0, 3)))
+    const colleagues = employees.filter((employee) => employee.id !== proposerId);
+    for (const supporter of random.sample(colleagues, random.int(0, 3)))
       steps.push({ weekIndex: week.index, action: { type: 'support', by: supporter.id } });
     const later = Math.min(week.index + 1, lastWeek);
     if (fate === 'rejected')
