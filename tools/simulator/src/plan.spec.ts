@@ -169,6 +169,43 @@ describe('the programme plan', () => {
         }
   });
 
+  it('keeps the backlog inside what one query lists: stale complaints are archived', () => {
+    const plan = buildPlan(DEFAULT_PLAN_OPTIONS);
+    const complaints = plan.crm.flatMap((message) =>
+      message.event.type === 'ComplaintLogged' && !message.duplicate
+        ? [
+            {
+              id: message.event.payload.complaintId,
+              category: message.event.payload.category,
+              week: message.deliveryWeek,
+            },
+          ]
+        : [],
+    );
+    const discussedIn = new Map(
+      plan.weeks.flatMap((week) =>
+        week.circles.flatMap((circle) =>
+          circle.situations.flatMap((situation) =>
+            situation.complaintId ? [[situation.complaintId, week.index] as const] : [],
+          ),
+        ),
+      ),
+    );
+    const archivedIn = new Map(plan.archives.map((archive) => [archive.complaintId, archive.weekIndex]));
+    expect(plan.archives.length).toBeGreaterThan(0);
+    for (const archive of plan.archives) expect(discussedIn.has(archive.complaintId)).toBe(false);
+    for (const week of plan.weeks) {
+      const open = complaints.filter(
+        (complaint) =>
+          complaint.week <= week.index &&
+          (discussedIn.get(complaint.id) ?? Infinity) >= week.index &&
+          (archivedIn.get(complaint.id) ?? Infinity) >= week.index,
+      );
+      for (const category of new Set(open.map((complaint) => complaint.category)))
+        expect(open.filter((complaint) => complaint.category === category).length).toBeLessThan(200);
+    }
+  });
+
   it('plans every coordinator step inside the programme', () => {
     const plan = buildPlan(DEFAULT_PLAN_OPTIONS);
     const last = plan.weeks.length - 1;

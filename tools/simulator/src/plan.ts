@@ -213,6 +213,14 @@ export interface PlannedWeek {
   directIdeas: DirectIdea[];
 }
 
+/** A complaint no circle takes up: the coordinator archives its situation, so the backlog stays workable. */
+export interface PlannedArchive {
+  complaintId: string;
+  category: CrmComplaintCategory;
+  weekIndex: number;
+  reason: string;
+}
+
 export interface Plan {
   options: PlanOptions;
   period: { from: string; to: string };
@@ -224,6 +232,7 @@ export interface Plan {
   weeks: PlannedWeek[];
   ideaTracks: IdeaTrack[];
   crm: PlannedCrmMessage[];
+  archives: PlannedArchive[];
 }
 
 /** The figures a plan produces when played completely. */
@@ -592,7 +601,7 @@ export function buildPlan(options: PlanOptions): Plan {
     ideaTracks.push({ ideaKey: key, fate, steps });
   }
 
-  const crm = planCrm(random, {
+  const { messages: crm, archives } = planCrm(random, {
     from,
     to,
     weeks,
@@ -616,6 +625,7 @@ export function buildPlan(options: PlanOptions): Plan {
     weeks,
     ideaTracks,
     crm,
+    archives,
   };
 }
 
@@ -703,7 +713,10 @@ interface CrmInputs {
 
 const DAY_MINUTES = 24 * 60;
 
-function planCrm(random: Random, inputs: CrmInputs): PlannedCrmMessage[] {
+function planCrm(
+  random: Random,
+  inputs: CrmInputs,
+): { messages: PlannedCrmMessage[]; archives: PlannedArchive[] } {
   const { from, to, weeks, departments, employees, complaintsToSend, runTag } = inputs;
   const lastWeek = weeks.length - 1;
   const days: string[] = [];
@@ -726,7 +739,12 @@ function planCrm(random: Random, inputs: CrmInputs): PlannedCrmMessage[] {
 
   const messages: PlannedCrmMessage[] = [];
   /** Delivery of an event that happened at `instant`, sometimes days late, never after `latest`. */
-  const deliver = (event: CrmEvent, key: string, instant: number, latest?: { week: number }) => {
+  const deliver = (
+    event: CrmEvent,
+    key: string,
+    instant: number,
+    latest?: { week: number },
+  ): PlannedCrmMessage => {
     const occurredOn = localDateOf(instant);
     const late = random.chance(0.05);
     const deliveredOn = late ? addDays(occurredOn, random.int(2, 6)) : occurredOn;
@@ -750,6 +768,7 @@ function planCrm(random: Random, inputs: CrmInputs): PlannedCrmMessage[] {
         duplicate: true,
       });
     }
+    return message;
   };
   const periodStart = localInstant(from, 0);
   const periodEnd = localInstant(addDays(to, 1), 0) - 60_000;
@@ -786,19 +805,21 @@ function planCrm(random: Random, inputs: CrmInputs): PlannedCrmMessage[] {
   // Complaints that stay in the backlog.
   const categories: CrmComplaintCategory[] = ['service_quality', 'product', 'billing', 'claims', 'other'];
   const extraComplaints = Math.round(complaintsToSend.length * 0.5) + weeks.length;
+  const archives: PlannedArchive[] = [];
   for (let n = 1; n <= extraComplaints; n++) {
     const instant = randomInstant();
     const category = n <= categories.length ? categories[n - 1]! : random.pick(categories);
     const departmentId = random.pick(departments).id;
     const customerId = customer();
-    deliver(
+    const complaintId = `CMP-${runTag}-x${String(n).padStart(5, '0')}`;
+    const { deliveryWeek } = deliver(
       {
         eventId: random.uuid(),
         type: 'ComplaintLogged',
         schemaVersion: CRM_SCHEMA_VERSION,
         occurredAt: formatLocal(instant),
         payload: {
-          complaintId: `CMP-${runTag}-x${String(n).padStart(5, '0')}`,
+          complaintId,
           customerId,
           channel: channel(null),
           category,
@@ -810,6 +831,9 @@ function planCrm(random: Random, inputs: CrmInputs): PlannedCrmMessage[] {
       customerId,
       instant,
     );
+    const archivedIn = deliveryWeek + random.int(1, 3);
+    if (archivedIn <= lastWeek)
+      archives.push({ complaintId, category, weekIndex: archivedIn, reason: reason(random, 'archive') });
   }
   // Thanks: exactly the target written, and spoken ones besides.
   const unwritten = inputs.writtenThanks * 2 + weeks.length;
@@ -915,7 +939,7 @@ function planCrm(random: Random, inputs: CrmInputs): PlannedCrmMessage[] {
       }
     }
   }
-  return messages;
+  return { messages, archives };
 }
 
 /** The figures the plan yields once played: what the unit tests and the final table compare with. */

@@ -133,6 +133,7 @@ class Player {
   private crmSent = 0;
   private circlesHeld = 0;
   private businessTimeChecked = false;
+  private pendingArchives: Plan['archives'] = [];
 
   constructor(
     readonly plan: Plan,
@@ -327,15 +328,12 @@ class Player {
       circle.situations.filter((situation) => situation.complaintId !== null),
     );
     if (wanted.length > 0) {
+      const categories = [...new Set(wanted.map((situation) => situation.category))];
       const byComplaint = await poll(
         `the complaints of ${week.isoWeek} to reach the backlog (is --crm-topic the circles service's CRM_TOPIC?)`,
         this.options.timeoutMs,
         async () => {
-          const { backlog } = await this.client.call<{ backlog: { id: string; complaintIds: string[] }[] }>(
-            this.coordinator(0),
-            '{ backlog { id complaintIds } }',
-          );
-          const found = new Map(backlog.flatMap((s) => s.complaintIds.map((c) => [c, s.id] as const)));
+          const found = await this.backlog(categories);
           return wanted.every((situation) => found.has(situation.complaintId!)) ? found : null;
         },
       );
@@ -348,11 +346,13 @@ class Player {
     await this.publish(crm.filter((m) => m.deliveryWeek === week.index && m.afterCircles));
 
     const steps = await this.reviewIdeas(week);
+    const archived = await this.archiveStale(week);
     const situations = week.circles.reduce((sum, circle) => sum + circle.situations.length, 0);
     const total = this.plan.options.targets.circlesHeld;
     this.log(
       `week ${week.index + 1}/${this.plan.weeks.length} ${week.isoWeek}: ${week.circles.length} circles, ` +
-        `${situations} situations, ${steps} idea steps — ${this.circlesHeld}/${total} circles, ` +
+        `${situations} situations, ${steps} idea steps, ${archived} stale situations archived — ` +
+        `${this.circlesHeld}/${total} circles, ` +
         `${this.crmSent} CRM messages, ${this.client.requests} requests (${((performance.now() - started) / 1000).toFixed(1)} s)`,
     );
   }
@@ -512,6 +512,40 @@ class Player {
         t + (k + 1) * 3 * MINUTE,
       );
     }
+  }
+
+  /** Open situations by complaint id, one category at a time (the backlog answers at most 200, oldest first). */
+  private async backlog(categories: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const category of categories) {
+      const { backlog } = await this.client.call<{ backlog: { id: string; complaintIds: string[] }[] }>(
+        this.coordinator(0),
+        'query ($category: SituationCategory) { backlog(category: $category) { id complaintIds } }',
+        { category },
+      );
+      for (const situation of backlog)
+        for (const complaint of situation.complaintIds) found.set(complaint, situation.id);
+    }
+    return found;
+  }
+
+  /** Complaints no circle takes up are archived, so the backlog stays workable. */
+  private async archiveStale(week: PlannedWeek): Promise<number> {
+    this.pendingArchives.push(...this.plan.archives.filter((archive) => archive.weekIndex === week.index));
+    if (this.pendingArchives.length === 0) return 0;
+    const open = await this.backlog([...new Set(this.pendingArchives.map((archive) => archive.category))]);
+    // One the circles service has not taken in yet waits for the next pass.
+    const due = this.pendingArchives.filter((archive) => open.has(archive.complaintId));
+    this.pendingArchives = this.pendingArchives.filter((archive) => !open.has(archive.complaintId));
+    await mapLimit(due, this.options.concurrency, async (archive, n) => {
+      await this.client.call(
+        this.coordinator(n),
+        'mutation ($id: ID!, $reason: String!) { archiveSituation(id: $id, reason: $reason) { id } }',
+        { id: open.get(archive.complaintId)!, reason: archive.reason },
+        week.reviewAt - 30 * MINUTE + n * SECOND,
+      );
+    });
+    return due.length;
   }
 
   /** The coordinators' pass after the week's circles: take in the leaflets' ideas, move ideas on. */

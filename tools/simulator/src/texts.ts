@@ -367,7 +367,13 @@ export function directIdea(random: Random): { title: string; description: string
   ]);
 }
 
-export function reason(random: Random, kind: 'reject' | 'defer'): string {
+export function reason(random: Random, kind: 'reject' | 'defer' | 'archive'): string {
+  if (kind === 'archive')
+    return random.pick([
+      'Вопрос решён в рабочем порядке',
+      'Похожая ситуация уже разобрана на кружке',
+      'Единичный случай, разбор не требуется',
+    ]);
   return kind === 'reject'
     ? random.pick([
         'Дублирует уже внедрённое решение',
