@@ -1,5 +1,6 @@
 // Plays a plan against the running stack as its clients would: the CRM through Kafka, HR, leaders,
 // participants and coordinators through the gateway, each at the business time of their act.
+import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { addDays, formatLocal, localDateOf, localInstant } from './calendar.js';
 import { GatewayClient, GraphQLCallError, type Caller } from './client.js';
@@ -213,15 +214,12 @@ class Player {
       );
   }
 
-  private polls = 0;
-
   async summary(): Promise<Summary> {
     const { from, to } = this.plan.period;
-    // A fresh comment each time: the analyst cache keys on the document, and the player wants the newest figures.
-    this.polls += 1;
+    // A comment never sent before: the analyst cache keys on the document, and the player wants the newest figures.
     const data = await this.client.call<{ programSummary: Summary }>(
       this.analyst,
-      `query ($from: Date!, $to: Date!) { programSummary(from: $from, to: $to) { ${SUMMARY_FIELDS} } } # ${this.polls}`,
+      `query ($from: Date!, $to: Date!) { programSummary(from: $from, to: $to) { ${SUMMARY_FIELDS} } } # ${randomUUID()}`,
       { from, to },
     );
     return data.programSummary;
