@@ -104,11 +104,16 @@ export class GatewayClient {
     query: string,
     variables: Record<string, unknown> = {},
     at?: number,
+    { repeatable = false }: { repeatable?: boolean } = {},
   ): Promise<T> {
     const operation = /^\s*(?:query|mutation)?[^{]*{\s*(\w+)/.exec(query)?.[1] ?? 'operation';
     const headers: Record<string, string> = {};
     if (at !== undefined) headers[BUSINESS_TIME_HEADER] = new Date(at).toISOString();
-    if (/^\s*mutation/.test(query)) headers[IDEMPOTENCY_HEADER] = randomUUID();
+    const mutation = /^\s*mutation/.test(query);
+    if (mutation) headers[IDEMPOTENCY_HEADER] = randomUUID();
+    // A subgraph that did not answer in time may still have acted: only reads and repeatable writes (upserts)
+    // are sent again, the latter under a new key since the gateway keeps the timed-out answer for the old one.
+    const retryTimeout = !mutation || repeatable;
     for (let attempt = 1; ; attempt++) {
       let outcome: { status: number; body: GraphQLResponse<T> };
       try {
@@ -122,6 +127,17 @@ export class GatewayClient {
       const first = outcome.body.errors?.[0];
       if (first) {
         const code = first.extensions?.code;
+        // Commands check what they refer to against read models, which follow the writes within seconds; a
+        // refused command had no effect, so it is sent again once the reference has had time to appear.
+        if (code === 'BAD_USER_INPUT' && /is not a known/.test(first.message) && attempt < MAX_ATTEMPTS) {
+          if (mutation) headers[IDEMPOTENCY_HEADER] = randomUUID();
+          await sleep(500 * attempt);
+          continue;
+        }
+        if (code === 'SUBGRAPH_TIMEOUT' && retryTimeout && attempt < MAX_ATTEMPTS) {
+          if (mutation) headers[IDEMPOTENCY_HEADER] = randomUUID();
+          continue;
+        }
         if (code && TRANSIENT_CODES.has(code) && attempt < MAX_ATTEMPTS) {
           await sleep(Math.max(250, (first.extensions?.retryAfter ?? 0) * 1000) * attempt);
           continue;

@@ -12,6 +12,7 @@ Usage: npm run simulate -- [options]
 
 Programme:
   --months <n>                    length of the programme                  [${DEFAULT_PLAN_OPTIONS.months}]
+  --weeks <n>                     a programme of whole weeks instead (a pilot)
   --employees <n>                 employees taking part (20 % may lead)     [${DEFAULT_PLAN_OPTIONS.employees}]
   --departments <n>               departments of the contact centre          [${DEFAULT_PLAN_OPTIONS.departments}]
   --seed <n>                      random seed: same seed, same programme     [${DEFAULT_PLAN_OPTIONS.seed}]
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       months: { type: 'string' },
+      weeks: { type: 'string' },
       employees: { type: 'string' },
       departments: { type: 'string' },
       seed: { type: 'string' },
@@ -72,6 +74,7 @@ async function main(): Promise<number> {
   const env = process.env;
   const options = {
     months: integer('months', values.months, defaults.months),
+    ...(values.weeks === undefined ? {} : { weeks: integer('weeks', values.weeks, 0) }),
     employees: integer('employees', values.employees, defaults.employees),
     departments: integer('departments', values.departments, defaults.departments),
     seed: integer('seed', values.seed, defaults.seed),

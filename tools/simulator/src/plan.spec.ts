@@ -58,6 +58,17 @@ describe('the programme plan', () => {
       },
     ],
     [
+      'a three-week pilot',
+      { weeks: 3, seed: 9 },
+      {
+        circlesHeld: 6,
+        ideasSubmitted: 1,
+        improvementsImplemented: 2,
+        writtenThanks: 3,
+        practicalBenefitShare: 75,
+      },
+    ],
+    [
       'nobody sees benefit, no thanks',
       { seed: 11 },
       {

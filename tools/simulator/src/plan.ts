@@ -50,6 +50,8 @@ export interface Targets {
 
 export interface PlanOptions {
   months: number;
+  /** A programme of whole weeks instead of months (a short pilot). */
+  weeks?: number;
   /** Employees who take part in circles (leaders among them). */
   employees: number;
   departments: number;
@@ -293,6 +295,7 @@ const STAGE_SECONDS: [number, number][] = [
 export function buildPlan(options: PlanOptions): Plan {
   const { months, employees: employeeCount, departments: departmentCount, seed, start, targets } = options;
   requireInteger('months', months, 1, 36);
+  if (options.weeks !== undefined) requireInteger('weeks', options.weeks, 1, 156);
   requireInteger('employees', employeeCount, MIN_PARTICIPANTS + 1, 5000);
   requireInteger('departments', departmentCount, 1, DEPARTMENT_NAMES.length);
   requireInteger('seed', seed, 0, 2 ** 31 - 1);
@@ -307,7 +310,7 @@ export function buildPlan(options: PlanOptions): Plan {
 
   const random = new Random(hash32(`${seed}|${start}`));
   const from = start;
-  const to = addDays(addMonths(start, months), -1);
+  const to = options.weeks ? addDays(start, options.weeks * 7 - 1) : addDays(addMonths(start, months), -1);
   const tag = `${seed}`;
   const runTag = `${start.replaceAll('-', '')}-${seed}`;
 

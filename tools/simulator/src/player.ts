@@ -258,6 +258,7 @@ class Player {
       'mutation ($input: [DepartmentInput!]!) { upsertDepartments(input: $input) { id } }',
       { input: this.plan.departments },
       at,
+      { repeatable: true },
     );
     const staff = [
       ...this.plan.employees,
@@ -277,6 +278,7 @@ class Player {
         'mutation ($input: [EmployeeInput!]!) { upsertEmployees(input: $input) { id } }',
         { input: staff.slice(i, i + 50) },
         at,
+        { repeatable: true },
       );
     }
     this.log(`HR import: ${this.plan.departments.length} departments, ${staff.length} employees`);
