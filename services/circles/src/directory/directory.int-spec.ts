@@ -121,4 +121,34 @@ describe('directory and backlog through GraphQL', () => {
     );
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
+
+  it('pages through the backlog in order, refusing a bad page size or an unknown cursor', async () => {
+    const titles = ['Первая', 'Вторая', 'Третья', 'Четвёртая', 'Пятая'];
+    const ids: string[] = [];
+    for (const title of titles) {
+      const { registerSituation } = await app.ok<{ registerSituation: { id: string } }>(
+        person('e-1'),
+        'mutation($title: String!) { registerSituation(input: { title: $title, description: "Описание", category: claims }) { id } }',
+        { title },
+      );
+      ids.push(registerSituation.id);
+    }
+    const page = async (after: string | null) =>
+      (
+        await app.ok<{ backlog: { id: string }[] }>(
+          coordinator,
+          'query($after: ID) { backlog(category: claims, first: 2, after: $after) { id } }',
+          { after },
+        )
+      ).backlog.map((situation) => situation.id);
+    const first = await page(null);
+    const second = await page(first.at(-1)!);
+    const third = await page(second.at(-1)!);
+    expect([...first, ...second, ...third]).toEqual(ids);
+    expect(third).toHaveLength(1);
+    const tooMany = await app.gql(coordinator, '{ backlog(first: 501) { id } }');
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    const unknown = await app.gql(coordinator, '{ backlog(after: "no-such-situation") { id } }');
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
 });

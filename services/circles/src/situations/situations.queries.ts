@@ -20,6 +20,8 @@ export interface BacklogFilter {
   ids?: string[];
   statuses?: string[] | null;
   category?: string | null;
+  /** Keyset paging: only situations after this one in backlog order (registered, then id). */
+  afterId?: string | null;
 }
 
 export async function findSituations(
@@ -33,9 +35,10 @@ export async function findSituations(
      FROM situations
      WHERE ($1::text[] IS NULL OR id = ANY($1)) AND ($2::text[] IS NULL OR status = ANY($2))
        AND ($3::text IS NULL OR category = $3)
+       AND ($5::text IS NULL OR (registered_at, id) > (SELECT registered_at, id FROM situations WHERE id = $5))
      ORDER BY registered_at, id
      LIMIT $4`,
-    [filter.ids ?? null, filter.statuses ?? null, filter.category ?? null, limit],
+    [filter.ids ?? null, filter.statuses ?? null, filter.category ?? null, limit, filter.afterId ?? null],
   );
   return rows;
 }

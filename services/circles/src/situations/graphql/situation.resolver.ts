@@ -1,6 +1,6 @@
 // The situations backlog: queries, registration by any employee, merge and archive (coordinator).
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver, ResolveReference } from '@nestjs/graphql';
 import { circlesStreamId, newEventId, type SituationCategory } from '@hc/contracts';
 import {
   CorrelationId,
@@ -19,6 +19,9 @@ import { situationDecider } from '../situation.decide.js';
 import { findSituation, findSituations } from '../situations.queries.js';
 import { RegisterSituationInput, Situation } from './situation.model.js';
 
+const BACKLOG_PAGE = 200;
+const MAX_BACKLOG_PAGE = 500;
+
 @Resolver(() => Situation)
 export class SituationResolver {
   constructor(
@@ -36,16 +39,31 @@ export class SituationResolver {
   }
 
   @Query(() => [Situation], {
-    description: 'Situations waiting for a circle (open by default), oldest first',
+    description:
+      'Situations waiting for a circle (open by default), oldest first; a page of `first` (1..500) after the situation `after`',
   })
   async backlog(
     @Args('statuses', { type: () => [SituationStatusEnum], nullable: true }) statuses: string[] | null,
     @Args('category', { type: () => SituationCategoryEnum, nullable: true })
     category: SituationCategory | null,
+    @Args('first', { type: () => Int, defaultValue: BACKLOG_PAGE }) first: number,
+    @Args('after', { type: () => ID, nullable: true }) after: string | null | undefined,
     @CurrentIdentity() identity: Identity | null,
   ): Promise<Situation[]> {
     requireIdentity(identity);
-    return findSituations(this.runtime.pool, { statuses: statuses ?? ['open'], category: category ?? null });
+    if (!Number.isInteger(first) || first < 1 || first > MAX_BACKLOG_PAGE) {
+      raise(badInput('first', `must be 1..${MAX_BACKLOG_PAGE}`));
+    }
+    // An argument the query leaves out arrives as undefined.
+    const afterId = after ?? null;
+    if (afterId !== null && !(await findSituation(this.runtime.pool, afterId))) {
+      raise(notFound('No such situation to page after'));
+    }
+    return findSituations(
+      this.runtime.pool,
+      { statuses: statuses ?? ['open'], category: category ?? null, afterId },
+      first,
+    );
   }
 
   @ResolveReference()
