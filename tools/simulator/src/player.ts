@@ -514,17 +514,22 @@ class Player {
     }
   }
 
-  /** Open situations by complaint id, one category at a time (the backlog answers at most 200, oldest first). */
+  /** Open situations by complaint id, page by page through each category's backlog. */
   private async backlog(categories: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (const category of categories) {
-      const { backlog } = await this.client.call<{ backlog: { id: string; complaintIds: string[] }[] }>(
-        this.coordinator(0),
-        'query ($category: SituationCategory) { backlog(category: $category) { id complaintIds } }',
-        { category },
-      );
-      for (const situation of backlog)
-        for (const complaint of situation.complaintIds) found.set(complaint, situation.id);
+      let after: string | null = null;
+      for (;;) {
+        const { backlog }: { backlog: { id: string; complaintIds: string[] }[] } = await this.client.call(
+          this.coordinator(0),
+          'query ($category: SituationCategory, $after: ID) { backlog(category: $category, first: 500, after: $after) { id complaintIds } }',
+          { category, after },
+        );
+        for (const situation of backlog)
+          for (const complaint of situation.complaintIds) found.set(complaint, situation.id);
+        if (backlog.length < 500) break;
+        after = backlog.at(-1)!.id;
+      }
     }
     return found;
   }
