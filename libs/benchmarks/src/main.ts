@@ -3,6 +3,8 @@ import { cpus, totalmem } from 'node:os';
 import { benchmarkCommandPath } from './command-path.bench.js';
 import { benchmarkCrmIngest } from './crm-ingest.bench.js';
 import { benchmarkEventStore } from './event-store.bench.js';
+import { benchmarkLag } from './lag.bench.js';
+import { benchmarkRebuild } from './rebuild.bench.js';
 import { printTable, type Row } from './stats.js';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -18,6 +20,11 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<Row[]> }> =
     title: 'Command path (baseline direct to the subgraph)',
     run: () => benchmarkCommandPath(scale),
   },
+  'e2e-lag': {
+    title: 'End-to-end lag (baseline Kafka produce → consume)',
+    run: () => benchmarkLag(scale),
+  },
+  rebuild: { title: 'Rebuild (baseline raw kafkajs)', run: () => benchmarkRebuild(scale) },
 };
 
 const requested = process.argv.slice(2);

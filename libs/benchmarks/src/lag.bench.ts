@@ -1,0 +1,182 @@
+// End-to-end lag: a command acknowledged by the gateway until its effect shows in `programSummary`, at a
+// steady open-loop rate; against Kafka's own produce → consume latency at the same rate (the floor any
+// pipeline through Kafka starts from).
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { createTestTopics, deleteTestTopics, startTestStack, uniqueTopic } from '@hc/testing';
+import { brainstormCircles, PROPOSE_IDEA } from './circles-fixture.js';
+import { BENCH_GATEWAY_ENV } from './command-path.bench.js';
+import { gatewayHeaders, postGraphQL, type Caller } from './graphql.js';
+import { percentile, type Row } from './stats.js';
+
+const RATE = 500;
+const TICK_MS = 10;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `send(n)` for n = 0, 1, … at `rate` per second for `seconds`, without waiting for answers (an
+ * open loop: a slow system gets the same arrivals, so queueing shows up as latency, not as fewer requests).
+ */
+async function openLoop(rate: number, seconds: number, send: (n: number) => void): Promise<number> {
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+    for (; sent < due; sent++) send(sent);
+    await sleep(TICK_MS);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** Kafka alone at the same rate: send time → the moment a kafkajs consumer (default settings) has it. */
+async function kafkaLatency(kafka: Kafka, seconds: number): Promise<number[]> {
+  const topic = uniqueTopic('bench.latency');
+  await createTestTopics(kafka, [{ topic, numPartitions: 6 }]);
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: `bench-latency-${randomUUID()}` });
+  const latencies: number[] = [];
+  try {
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachBatch: ({ batch }) => {
+        const now = performance.timeOrigin + performance.now();
+        for (const message of batch.messages) latencies.push(now - Number(message.value!.toString()));
+        return Promise.resolve();
+      },
+    });
+    // The consumer must own its partitions before the clock starts.
+    await sleep(4_000);
+    const total = Math.round(RATE * seconds);
+    await openLoop(RATE, seconds, (n) => {
+      void producer.send({
+        topic,
+        messages: [{ key: `k${n}`, value: String(performance.timeOrigin + performance.now()) }],
+      });
+    });
+    const deadline = performance.now() + 30_000;
+    while (latencies.length < total && performance.now() < deadline) await sleep(50);
+    return latencies;
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+    await deleteTestTopics(kafka, [topic]);
+  }
+}
+
+export async function benchmarkLag(scale: number): Promise<Row[]> {
+  const seconds = Math.max(5, Math.round(30 * scale));
+  const stack = await startTestStack({ partitions: 6, env: BENCH_GATEWAY_ENV });
+  try {
+    // 5 commands/s per circle: contention on one stream is not what this measures.
+    const circles = await brainstormCircles(stack.urls.circles, stack.identitySecret, 100, 'lag');
+    const headers = new Map<string, Record<string, string>>();
+    for (const member of circles.flatMap((circle) => circle.members))
+      headers.set(member.subject, await gatewayHeaders(member, stack.jwtSecret));
+    const analyst: Caller = { subject: 'bench-analyst', roles: ['analyst'], departmentId: null };
+    const analystHeaders = await gatewayHeaders(analyst, stack.jwtSecret);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    // `__typename` beside the metrics field keeps the gateway's analyst response cache (30 s by design) out
+    // of the measurement: the lag of interest is the pipeline's.
+    const summary = `{ __typename programSummary(from: "${day(-2)}", to: "${day(2)}") { ideasProposed } }`;
+    const visible = async () => {
+      const reply = await postGraphQL<{ programSummary: { ideasProposed: number } }>(
+        stack.urls.gateway,
+        summary,
+        {},
+        analystHeaders,
+      );
+      if (!reply.data) throw new Error(`programSummary: ${JSON.stringify(reply.errors)}`);
+      return reply.data.programSummary.ideasProposed;
+    };
+    const before = await visible();
+
+    const acks: number[] = [];
+    let errors = 0;
+    let firstError: string | undefined;
+    const inFlight = new Set<Promise<void>>();
+    const observations: { at: number; count: number }[] = [];
+    let polling = true;
+    const pollLatencies: number[] = [];
+    // Back-to-back polls: the resolution of "visible" is one poll's round trip (reported below).
+    const poller = (async () => {
+      while (polling) {
+        const sentAt = performance.now();
+        const count = (await visible()) - before;
+        const at = performance.now();
+        pollLatencies.push(at - sentAt);
+        observations.push({ at, count });
+      }
+    })();
+
+    const elapsed = await openLoop(RATE, seconds, (n) => {
+      const circle = circles[n % circles.length]!;
+      const member = circle.members[Math.floor(n / circles.length) % circle.members.length]!;
+      const call: Promise<void> = postGraphQL(
+        stack.urls.gateway,
+        PROPOSE_IDEA,
+        { id: circle.circleId, text: `Предложение ${n}: перезвонить в тот же день` },
+        headers.get(member.subject)!,
+      )
+        .then((reply) => {
+          if (reply.errors?.length) {
+            errors += 1;
+            firstError ??= reply.errors[0]!.message;
+          } else {
+            acks.push(performance.now());
+          }
+        })
+        .catch((error: unknown) => {
+          errors += 1;
+          firstError ??= String(error);
+        })
+        .finally(() => inFlight.delete(call));
+      inFlight.add(call);
+    });
+    await Promise.all(inFlight);
+    const deadline = performance.now() + 60_000;
+    while ((observations.at(-1)?.count ?? 0) < acks.length && performance.now() < deadline) await sleep(20);
+    polling = false;
+    await poller;
+    if (errors > 0) console.error(`end-to-end lag: ${errors} commands failed, first: ${firstError}`);
+
+    // The k-th acknowledged command is matched with the first poll that saw k ideas. Kafka partitions can
+    // reorder commands sent in the same few milliseconds, which moves single samples between neighbours
+    // but not the distribution's shape.
+    acks.sort((a, b) => a - b);
+    const lags: number[] = [];
+    let j = 0;
+    for (let k = 0; k < acks.length; k++) {
+      while (j < observations.length && observations[j]!.count < k + 1) j++;
+      if (j >= observations.length) break;
+      lags.push(Math.max(0, observations[j]!.at - acks[k]!));
+    }
+    const unseen = acks.length - lags.length;
+
+    const kafka = await kafkaLatency(stack.kafka, Math.min(seconds, 20));
+    const p50 = percentile(lags, 50);
+    const p99 = percentile(lags, 99);
+    const kafkaP50 = percentile(kafka, 50);
+    const kafkaP99 = percentile(kafka, 99);
+    return [
+      {
+        benchmark: `end-to-end lag, proposeIdea ack → programSummary, ${(acks.length / elapsed).toFixed(0)} commands/s for ${seconds} s: p50 / p99 ms`,
+        ours: `${p50.toFixed(0)} / ${p99.toFixed(0)}${unseen ? ` (${unseen} never seen)` : ''}${errors ? ` (${errors} failed)` : ''}`,
+        baseline: `${kafkaP50.toFixed(0)} / ${kafkaP99.toFixed(0)} (Kafka produce → consume)`,
+        ratio: `p99 ${(p99 / kafkaP99).toFixed(1)}×`,
+        target: 'p99 ≤ 500 ms',
+      },
+      {
+        benchmark: 'end-to-end lag: resolution (programSummary poll round trip p50 / p99 ms)',
+        ours: `${percentile(pollLatencies, 50).toFixed(0)} / ${percentile(pollLatencies, 99).toFixed(0)}`,
+        baseline: '',
+        ratio: '',
+        target: '',
+      },
+    ];
+  } finally {
+    await stack.close();
+  }
+}
