@@ -15,9 +15,11 @@ export function crmHandler(projection: MetricsProjection): MessageHandler<CrmEve
   return {
     decode: decodeCrmEvent,
     messageIdOf: (event) => event.eventId,
-    apply: async (client, messages) => {
-      for (const message of messages) await projection.applyCrm(client, message.value);
-    },
+    apply: (client, messages) =>
+      projection.applyCrmBatch(
+        client,
+        messages.map((message) => message.value),
+      ),
   };
 }
 
