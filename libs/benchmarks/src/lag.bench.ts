@@ -30,12 +30,13 @@ async function openLoop(rate: number, seconds: number, send: (n: number) => void
 }
 
 /** Kafka alone at the same rate: send time → the moment a kafkajs consumer (default settings) has it. */
-async function kafkaLatency(kafka: Kafka, seconds: number): Promise<number[]> {
+async function kafkaLatency(kafka: Kafka, rate: number, seconds: number): Promise<number[]> {
   const topic = uniqueTopic('bench.latency');
   await createTestTopics(kafka, [{ topic, numPartitions: 6 }]);
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `bench-latency-${randomUUID()}` });
   const latencies: number[] = [];
+  let warm = false;
   try {
     await producer.connect();
     await consumer.connect();
@@ -43,21 +44,32 @@ async function kafkaLatency(kafka: Kafka, seconds: number): Promise<number[]> {
     await consumer.run({
       eachBatch: ({ batch }) => {
         const now = performance.timeOrigin + performance.now();
-        for (const message of batch.messages) latencies.push(now - Number(message.value!.toString()));
+        for (const message of batch.messages) {
+          const value = message.value!.toString();
+          if (value === 'warm') warm = true;
+          else latencies.push(now - Number(value));
+        }
         return Promise.resolve();
       },
     });
-    // The consumer must own its partitions before the clock starts.
-    await sleep(4_000);
-    const total = Math.round(RATE * seconds);
-    await openLoop(RATE, seconds, (n) => {
+    // The clock starts once the consumer owns its partitions and has read something (group join included).
+    const deadline = performance.now() + 60_000;
+    while (!warm && performance.now() < deadline) {
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 6 }, (_, partition) => ({ partition, value: 'warm' })),
+      });
+      await sleep(500);
+    }
+    const total = Math.round(rate * seconds);
+    await openLoop(rate, seconds, (n) => {
       void producer.send({
         topic,
         messages: [{ key: `k${n}`, value: String(performance.timeOrigin + performance.now()) }],
       });
     });
-    const deadline = performance.now() + 30_000;
-    while (latencies.length < total && performance.now() < deadline) await sleep(50);
+    const drained = performance.now() + 30_000;
+    while (latencies.length < total && performance.now() < drained) await sleep(50);
     return latencies;
   } finally {
     await consumer.disconnect();
@@ -66,11 +78,91 @@ async function kafkaLatency(kafka: Kafka, seconds: number): Promise<number[]> {
   }
 }
 
+interface LagRun {
+  rate: number;
+  achievedRate: number;
+  lags: number[];
+  errors: number;
+  unseen: number;
+  pollLatencies: number[];
+}
+
+type Send = (n: number) => Promise<void>;
+
+/**
+ * Open-loop commands at `rate` while one loop polls the visible count back to back. The k-th acknowledged
+ * command is matched with the first poll that saw k of them: Kafka partitions can reorder commands sent in
+ * the same few milliseconds, which swaps single samples between neighbours but not the distribution.
+ */
+async function measureLag(
+  rate: number,
+  seconds: number,
+  send: Send,
+  visible: () => Promise<number>,
+): Promise<LagRun> {
+  const before = await visible();
+  const acks: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const observations: { at: number; count: number }[] = [];
+  const pollLatencies: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const sentAt = performance.now();
+      const count = (await visible().catch(() => -1)) - before;
+      const at = performance.now();
+      pollLatencies.push(at - sentAt);
+      if (count >= 0) observations.push({ at, count });
+    }
+  })();
+  const elapsed = await openLoop(rate, seconds, (n) => {
+    const call: Promise<void> = send(n)
+      .then(() => {
+        acks.push(performance.now());
+      })
+      .catch((error: unknown) => {
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      })
+      .finally(() => inFlight.delete(call));
+    inFlight.add(call);
+  });
+  await Promise.all(inFlight);
+  const deadline = performance.now() + 60_000;
+  while ((observations.at(-1)?.count ?? 0) < acks.length && performance.now() < deadline) await sleep(20);
+  polling = false;
+  await poller;
+  if (errors > 0)
+    console.error(`end-to-end lag at ${rate}/s: ${errors} commands failed, first: ${firstError}`);
+
+  acks.sort((a, b) => a - b);
+  const lags: number[] = [];
+  let j = 0;
+  for (let k = 0; k < acks.length; k++) {
+    while (j < observations.length && observations[j]!.count < k + 1) j++;
+    if (j >= observations.length) break;
+    lags.push(Math.max(0, observations[j]!.at - acks[k]!));
+  }
+  return {
+    rate,
+    achievedRate: acks.length / elapsed,
+    lags,
+    errors,
+    unseen: acks.length - lags.length,
+    pollLatencies,
+  };
+}
+
+/** A rate this machine sustains, to show the pipeline's lag when it is not queueing. */
+const SUSTAINABLE_RATE = 50;
+
 export async function benchmarkLag(scale: number): Promise<Row[]> {
-  const seconds = Math.max(5, Math.round(30 * scale));
+  const seconds = Math.max(5, Math.round(15 * scale));
   const stack = await startTestStack({ partitions: 6, env: BENCH_GATEWAY_ENV });
   try {
-    // 5 commands/s per circle: contention on one stream is not what this measures.
+    // 5 commands/s per circle at 500/s: contention on one stream is not what this measures.
     const circles = await brainstormCircles(stack.urls.circles, stack.identitySecret, 100, 'lag');
     const headers = new Map<string, Record<string, string>>();
     for (const member of circles.flatMap((circle) => circle.members))
@@ -91,91 +183,49 @@ export async function benchmarkLag(scale: number): Promise<Row[]> {
       if (!reply.data) throw new Error(`programSummary: ${JSON.stringify(reply.errors)}`);
       return reply.data.programSummary.ideasProposed;
     };
-    const before = await visible();
-
-    const acks: number[] = [];
-    let errors = 0;
-    let firstError: string | undefined;
-    const inFlight = new Set<Promise<void>>();
-    const observations: { at: number; count: number }[] = [];
-    let polling = true;
-    const pollLatencies: number[] = [];
-    // Back-to-back polls: the resolution of "visible" is one poll's round trip (reported below).
-    const poller = (async () => {
-      while (polling) {
-        const sentAt = performance.now();
-        const count = (await visible()) - before;
-        const at = performance.now();
-        pollLatencies.push(at - sentAt);
-        observations.push({ at, count });
-      }
-    })();
-
-    const elapsed = await openLoop(RATE, seconds, (n) => {
+    let sent = 0;
+    const send: Send = async () => {
+      const n = sent++;
       const circle = circles[n % circles.length]!;
       const member = circle.members[Math.floor(n / circles.length) % circle.members.length]!;
-      const call: Promise<void> = postGraphQL(
+      const reply = await postGraphQL(
         stack.urls.gateway,
         PROPOSE_IDEA,
         { id: circle.circleId, text: `Предложение ${n}: перезвонить в тот же день` },
         headers.get(member.subject)!,
-      )
-        .then((reply) => {
-          if (reply.errors?.length) {
-            errors += 1;
-            firstError ??= reply.errors[0]!.message;
-          } else {
-            acks.push(performance.now());
-          }
-        })
-        .catch((error: unknown) => {
-          errors += 1;
-          firstError ??= String(error);
-        })
-        .finally(() => inFlight.delete(call));
-      inFlight.add(call);
-    });
-    await Promise.all(inFlight);
-    const deadline = performance.now() + 60_000;
-    while ((observations.at(-1)?.count ?? 0) < acks.length && performance.now() < deadline) await sleep(20);
-    polling = false;
-    await poller;
-    if (errors > 0) console.error(`end-to-end lag: ${errors} commands failed, first: ${firstError}`);
+      );
+      if (reply.errors?.length) throw new Error(reply.errors[0]!.message);
+    };
 
-    // The k-th acknowledged command is matched with the first poll that saw k ideas. Kafka partitions can
-    // reorder commands sent in the same few milliseconds, which moves single samples between neighbours
-    // but not the distribution's shape.
-    acks.sort((a, b) => a - b);
-    const lags: number[] = [];
-    let j = 0;
-    for (let k = 0; k < acks.length; k++) {
-      while (j < observations.length && observations[j]!.count < k + 1) j++;
-      if (j >= observations.length) break;
-      lags.push(Math.max(0, observations[j]!.at - acks[k]!));
-    }
-    const unseen = acks.length - lags.length;
-
-    const kafka = await kafkaLatency(stack.kafka, Math.min(seconds, 20));
-    const p50 = percentile(lags, 50);
-    const p99 = percentile(lags, 99);
-    const kafkaP50 = percentile(kafka, 50);
-    const kafkaP99 = percentile(kafka, 99);
-    return [
-      {
-        benchmark: `end-to-end lag, proposeIdea ack → programSummary, ${(acks.length / elapsed).toFixed(0)} commands/s for ${seconds} s: p50 / p99 ms`,
-        ours: `${p50.toFixed(0)} / ${p99.toFixed(0)}${unseen ? ` (${unseen} never seen)` : ''}${errors ? ` (${errors} failed)` : ''}`,
-        baseline: `${kafkaP50.toFixed(0)} / ${kafkaP99.toFixed(0)} (Kafka produce → consume)`,
+    // The sustainable rate first: after an overload the services keep working off requests whose clients
+    // gave up, which would leak into the next run.
+    const sustainable = await measureLag(SUSTAINABLE_RATE, seconds, send, visible);
+    const runs = [await measureLag(RATE, seconds, send, visible), sustainable];
+    const rows: Row[] = [];
+    for (const run of runs) {
+      const kafka = await kafkaLatency(stack.kafka, run.rate, Math.min(seconds, 20));
+      const p99 = percentile(run.lags, 99);
+      const kafkaP99 = percentile(kafka, 99);
+      const notes = [
+        run.unseen ? `${run.unseen} never seen` : '',
+        run.errors ? `${run.errors} failed` : '',
+      ].filter(Boolean);
+      rows.push({
+        benchmark: `end-to-end lag, proposeIdea ack → programSummary, open loop ${run.rate}/s (${run.achievedRate.toFixed(0)}/s acknowledged) for ${seconds} s: p50 / p99 ms`,
+        ours: `${percentile(run.lags, 50).toFixed(0)} / ${p99.toFixed(0)}${notes.length ? ` (${notes.join(', ')})` : ''}`,
+        baseline: `${percentile(kafka, 50).toFixed(0)} / ${kafkaP99.toFixed(0)} (Kafka produce → consume, ${run.rate}/s)`,
         ratio: `p99 ${(p99 / kafkaP99).toFixed(1)}×`,
-        target: 'p99 ≤ 500 ms',
-      },
-      {
-        benchmark: 'end-to-end lag: resolution (programSummary poll round trip p50 / p99 ms)',
-        ours: `${percentile(pollLatencies, 50).toFixed(0)} / ${percentile(pollLatencies, 99).toFixed(0)}`,
+        target: run.rate === RATE ? 'p99 ≤ 500 ms at 500/s' : '(diagnostic)',
+      });
+      rows.push({
+        benchmark: `end-to-end lag at ${run.rate}/s: resolution (programSummary poll round trip p50 / p99 ms)`,
+        ours: `${percentile(run.pollLatencies, 50).toFixed(0)} / ${percentile(run.pollLatencies, 99).toFixed(0)}`,
         baseline: '',
         ratio: '',
         target: '',
-      },
-    ];
+      });
+    }
+    return rows;
   } finally {
     await stack.close();
   }
