@@ -1,6 +1,7 @@
 // Circles in their exchange of opinions, ready to take brainstorm ideas: built straight on the circles
 // subgraph (the set-up is not what is measured), one leader and three participants of their own each, so
 // the once-a-week rule never refuses an enrolment.
+import { systemClock } from '@hc/contracts';
 import { forEachConcurrently, mustSucceed, postGraphQL, subgraphHeaders, type Caller } from './graphql.js';
 
 export interface BrainstormCircle {
@@ -66,7 +67,9 @@ export async function brainstormCircles(
   }
 
   // A week ahead: scheduling in the past may be refused, and the stages do not depend on the date.
-  const scheduledAt = new Date(Date.now() + 7 * 24 * 3_600_000).toISOString().replace('Z', '+00:00');
+  const scheduledAt = new Date(systemClock.now().getTime() + 7 * 24 * 3_600_000)
+    .toISOString()
+    .replace('Z', '+00:00');
   const circles: BrainstormCircle[] = new Array<BrainstormCircle>(count);
   await forEachConcurrently(plans, 4, async ({ leader, participants }, n) => {
     const { registerSituation } = await call<{ registerSituation: { id: string } }>(

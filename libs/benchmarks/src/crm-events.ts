@@ -1,6 +1,12 @@
 // CRM events as the CRM publishes them (shared contract, version 1), and a fast way to put many on a topic.
 import { randomUUID } from 'node:crypto';
-import { CRM_CHANNELS, CRM_COMPLAINT_CATEGORIES, CRM_SCHEMA_VERSION, type CrmEvent } from '@hc/contracts';
+import {
+  CRM_CHANNELS,
+  CRM_COMPLAINT_CATEGORIES,
+  CRM_SCHEMA_VERSION,
+  systemClock,
+  type CrmEvent,
+} from '@hc/contracts';
 import type { Kafka } from 'kafkajs';
 
 const DEPARTMENTS = 20;
@@ -12,7 +18,7 @@ function pick<T>(values: readonly T[], n: number): T {
 
 /** Company-local (UTC+3) timestamp `daysAgo` days before now, spread over the working day. */
 function occurredAt(n: number): string {
-  const instant = new Date(Date.now() - (n % DAYS) * 86_400_000 - (n % 600) * 60_000);
+  const instant = new Date(systemClock.now().getTime() - (n % DAYS) * 86_400_000 - (n % 600) * 60_000);
   const local = new Date(instant.getTime() + 3 * 3_600_000);
   return `${local.toISOString().slice(0, 19)}+03:00`;
 }
@@ -73,7 +79,7 @@ export function crmEvent(n: number): CrmEvent {
       },
     };
   }
-  const day = new Date(Date.now() - (n % DAYS) * 86_400_000).toISOString().slice(0, 10);
+  const day = new Date(systemClock.now().getTime() - (n % DAYS) * 86_400_000).toISOString().slice(0, 10);
   return {
     ...base,
     type: 'ContactsHandled',

@@ -3,6 +3,7 @@
 // pipeline through Kafka starts from).
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { systemClock } from '@hc/contracts';
 import { createTestTopics, deleteTestTopics, startTestStack, uniqueTopic } from '@hc/testing';
 import { brainstormCircles, PROPOSE_IDEA } from './circles-fixture.js';
 import { BENCH_GATEWAY_ENV } from './command-path.bench.js';
@@ -169,7 +170,8 @@ export async function benchmarkLag(scale: number): Promise<Row[]> {
       headers.set(member.subject, await gatewayHeaders(member, stack.jwtSecret));
     const analyst: Caller = { subject: 'bench-analyst', roles: ['analyst'], departmentId: null };
     const analystHeaders = await gatewayHeaders(analyst, stack.jwtSecret);
-    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const day = (offset: number) =>
+      new Date(systemClock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
     // `__typename` beside the metrics field keeps the gateway's analyst response cache (30 s by design) out
     // of the measurement: the lag of interest is the pipeline's.
     const summary = `{ __typename programSummary(from: "${day(-2)}", to: "${day(2)}") { ideasProposed } }`;
