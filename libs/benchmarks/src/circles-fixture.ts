@@ -2,6 +2,7 @@
 // subgraph (the set-up is not what is measured), one leader and three participants of their own each, so
 // the once-a-week rule never refuses an enrolment.
 import { systemClock } from '@hc/contracts';
+import { eventually } from '@hc/testing';
 import { forEachConcurrently, mustSucceed, postGraphQL, subgraphHeaders, type Caller } from './graphql.js';
 
 export interface BrainstormCircle {
@@ -32,6 +33,20 @@ export async function brainstormCircles(
     'mutation($input: [DepartmentInput!]!) { upsertDepartments(input: $input) { id } }',
     { input: departments },
     'upsertDepartments',
+  );
+  // Employees are checked against the departments read model, which follows the events asynchronously.
+  await eventually(
+    async () => {
+      const { departments: known } = await call<{ departments: { id: string }[] }>(
+        admin,
+        '{ departments { id } }',
+        {},
+        'departments',
+      );
+      const ids = new Set(known.map((department) => department.id));
+      return departments.every((department) => ids.has(department.id)) ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the departments to be known' },
   );
 
   const plans = Array.from({ length: count }, (_, n) => {
@@ -66,6 +81,20 @@ export async function brainstormCircles(
     );
   }
 
+  await eventually(
+    async () => {
+      const { employees: known } = await call<{ employees: { id: string }[] }>(
+        admin,
+        '{ employees { id } }',
+        {},
+        'employees',
+      );
+      const ids = new Set(known.map((employee) => employee.id));
+      return employees.every((employee) => ids.has(employee.id)) ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the employees to be known' },
+  );
+
   // A week ahead: scheduling in the past may be refused, and the stages do not depend on the date.
   const scheduledAt = new Date(systemClock.now().getTime() + 7 * 24 * 3_600_000)
     .toISOString()
@@ -84,11 +113,16 @@ export async function brainstormCircles(
       },
       'registerSituation',
     );
-    const { scheduleCircle } = await call<{ scheduleCircle: { id: string } }>(
-      admin,
-      'mutation($input: ScheduleCircleInput!) { scheduleCircle(input: $input) { id } }',
-      { input: { leaderId: leader.subject, scheduledAt, situationIds: [registerSituation.id] } },
-      'scheduleCircle',
+    // The new situation reaches the backlog the scheduling checks asynchronously too.
+    const { scheduleCircle } = await eventually(
+      () =>
+        call<{ scheduleCircle: { id: string } }>(
+          admin,
+          'mutation($input: ScheduleCircleInput!) { scheduleCircle(input: $input) { id } }',
+          { input: { leaderId: leader.subject, scheduledAt, situationIds: [registerSituation.id] } },
+          'scheduleCircle',
+        ),
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the circle to be scheduled' },
     );
     const circleId = scheduleCircle.id;
     for (const participant of participants) {
