@@ -49,6 +49,8 @@ export interface ConsumerSpec {
   groupId: string;
   topics: string[];
   handler: MessageHandler<unknown>;
+  /** Messages applied per database transaction (the runner's default when omitted). */
+  chunkSize?: number;
 }
 
 export interface ServiceRuntimeOptions {
@@ -147,6 +149,7 @@ export class ServiceRuntime {
         groupId: spec.groupId,
         topics: spec.topics,
         handler: spec.handler,
+        chunkSize: spec.chunkSize,
         producer: this.producer,
         logger: this.logger,
         metrics: this.metrics.messaging,

@@ -3,7 +3,6 @@ import type { PoolClient } from 'pg';
 import type {
   CirclesEventPayloads,
   CrmEvent,
-  CrmEventOf,
   EventEnvelope,
   IdeasEventPayloads,
   PlainObject,
@@ -41,17 +40,117 @@ export class MetricsProjection {
   }
 
   async applyCrm(client: PoolClient, event: CrmEvent): Promise<void> {
-    const envelope = await this.claim(client, 'crm', event.eventId, event.occurredAt);
-    if (!envelope) return;
-    switch (event.type) {
-      case 'ComplaintLogged':
-        return this.complaint(client, event, envelope);
-      case 'GratitudeReceived':
-        return this.gratitude(client, event, envelope);
-      case 'SurveyAnswered':
-        return this.survey(client, event, envelope);
-      case 'ContactsHandled':
-        return this.contacts(client, event);
+    await this.applyCrmBatch(client, [event]);
+  }
+
+  /**
+   * A whole batch in a handful of statements: one claim, then one upsert per table fed by arrays. Per-event
+   * statements cost a round trip each, which capped ingest at a few thousand events per second. The sums are
+   * order-free; for handled contacts the batch keeps, per department and date, what sequential application
+   * would have kept (greatest `occurredAt`, the later arrival on a tie).
+   */
+  async applyCrmBatch(client: PoolClient, events: CrmEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const { rows } = await client.query<{ event_id: string }>(
+      `INSERT INTO ${this.schema}.applied_events (source, event_id, occurred_at)
+       SELECT 'crm', id, at FROM unnest($1::text[], $2::timestamptz[]) AS x(id, at)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [events.map((event) => event.eventId), events.map((event) => event.occurredAt)],
+    );
+    const claimed = new Set(rows.map((row) => row.event_id));
+    const complaints: [string[], string[], string[]] = [[], [], []];
+    const gratitudes: [string[], string[], number[]] = [[], [], []];
+    const surveys: [string[], string[], (number | null)[], (number | null)[]] = [[], [], [], []];
+    const contacts: [string[], string[], number[], string[], string[]] = [[], [], [], [], []];
+    for (const event of events) {
+      // First occurrence only: a repeated id in one batch is a redelivery.
+      if (!claimed.delete(event.eventId)) continue;
+      if (event.type === 'ContactsHandled') {
+        const { payload } = event;
+        contacts[0].push(payload.departmentId);
+        contacts[1].push(payload.date);
+        contacts[2].push(payload.count);
+        contacts[3].push(event.occurredAt);
+        contacts[4].push(event.eventId);
+        continue;
+      }
+      const localDate = localDateOf(event.occurredAt, this.timeZone);
+      const departmentId = event.payload.departmentId ?? NO_DEPARTMENT;
+      switch (event.type) {
+        case 'ComplaintLogged':
+          complaints[0].push(localDate);
+          complaints[1].push(departmentId);
+          complaints[2].push(event.payload.category);
+          break;
+        case 'GratitudeReceived':
+          gratitudes[0].push(localDate);
+          gratitudes[1].push(departmentId);
+          gratitudes[2].push(event.payload.written ? 1 : 0);
+          break;
+        case 'SurveyAnswered':
+          surveys[0].push(localDate);
+          surveys[1].push(departmentId);
+          surveys[2].push(event.payload.csi ?? null);
+          surveys[3].push(event.payload.nps ?? null);
+          break;
+      }
+    }
+    if (complaints[0].length > 0) {
+      await client.query(
+        `INSERT INTO ${this.schema}.crm_complaints_daily AS d (local_date, department_id, category, complaints)
+         SELECT local_date, department_id, category, count(*)
+         FROM unnest($1::date[], $2::text[], $3::text[]) AS x(local_date, department_id, category)
+         GROUP BY local_date, department_id, category
+         ON CONFLICT (local_date, department_id, category) DO UPDATE
+         SET complaints = d.complaints + EXCLUDED.complaints`,
+        complaints,
+      );
+    }
+    if (gratitudes[0].length > 0) {
+      await client.query(
+        `INSERT INTO ${this.schema}.crm_gratitudes_daily AS d (local_date, department_id, gratitudes, written)
+         SELECT local_date, department_id, count(*), sum(written)
+         FROM unnest($1::date[], $2::text[], $3::int[]) AS x(local_date, department_id, written)
+         GROUP BY local_date, department_id
+         ON CONFLICT (local_date, department_id) DO UPDATE
+         SET gratitudes = d.gratitudes + EXCLUDED.gratitudes, written = d.written + EXCLUDED.written`,
+        gratitudes,
+      );
+    }
+    if (surveys[0].length > 0) {
+      await client.query(
+        `INSERT INTO ${this.schema}.crm_surveys_daily AS d (local_date, department_id, answers, csi_answers,
+           csi_sum, csi_sum_of_squares, csi_satisfied, nps_answers, promoters, detractors)
+         SELECT local_date, department_id, count(*), count(csi), coalesce(sum(csi), 0),
+           coalesce(sum(csi * csi), 0), count(*) FILTER (WHERE csi >= 4), count(nps),
+           count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6)
+         FROM unnest($1::date[], $2::text[], $3::int[], $4::int[]) AS x(local_date, department_id, csi, nps)
+         GROUP BY local_date, department_id
+         ON CONFLICT (local_date, department_id) DO UPDATE SET
+           answers = d.answers + EXCLUDED.answers,
+           csi_answers = d.csi_answers + EXCLUDED.csi_answers,
+           csi_sum = d.csi_sum + EXCLUDED.csi_sum,
+           csi_sum_of_squares = d.csi_sum_of_squares + EXCLUDED.csi_sum_of_squares,
+           csi_satisfied = d.csi_satisfied + EXCLUDED.csi_satisfied,
+           nps_answers = d.nps_answers + EXCLUDED.nps_answers,
+           promoters = d.promoters + EXCLUDED.promoters,
+           detractors = d.detractors + EXCLUDED.detractors`,
+        surveys,
+      );
+    }
+    if (contacts[0].length > 0) {
+      // Bucketed by its own `date` (the day the contacts were handled); `occurredAt` decides which is the latest.
+      await client.query(
+        `INSERT INTO ${this.schema}.crm_contacts AS c (department_id, contact_date, contacts, occurred_at, event_id)
+         SELECT DISTINCT ON (department_id, contact_date) department_id, contact_date, contacts, occurred_at, event_id
+         FROM unnest($1::text[], $2::date[], $3::int[], $4::timestamptz[], $5::text[])
+           WITH ORDINALITY AS x(department_id, contact_date, contacts, occurred_at, event_id, arrival)
+         ORDER BY department_id, contact_date, occurred_at DESC, arrival DESC
+         ON CONFLICT (department_id, contact_date) DO UPDATE
+         SET contacts = EXCLUDED.contacts, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
+         WHERE EXCLUDED.occurred_at >= c.occurred_at`,
+        contacts,
+      );
     }
   }
 
@@ -89,82 +188,6 @@ export class MetricsProjection {
     );
     if (rowCount === 0) return null;
     return { eventId, occurredAt, localDate: localDateOf(occurredAt, this.timeZone) };
-  }
-
-  private async complaint(
-    client: PoolClient,
-    { payload }: CrmEventOf<'ComplaintLogged'>,
-    { localDate }: AppliedEnvelope,
-  ): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.schema}.crm_complaints_daily (local_date, department_id, category, complaints)
-       VALUES ($1, $2, $3, 1)
-       ON CONFLICT (local_date, department_id, category) DO UPDATE
-       SET complaints = crm_complaints_daily.complaints + 1`,
-      [localDate, payload.departmentId ?? NO_DEPARTMENT, payload.category],
-    );
-  }
-
-  private async gratitude(
-    client: PoolClient,
-    { payload }: CrmEventOf<'GratitudeReceived'>,
-    { localDate }: AppliedEnvelope,
-  ): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.schema}.crm_gratitudes_daily (local_date, department_id, gratitudes, written)
-       VALUES ($1, $2, 1, $3)
-       ON CONFLICT (local_date, department_id) DO UPDATE
-       SET gratitudes = crm_gratitudes_daily.gratitudes + 1,
-           written = crm_gratitudes_daily.written + EXCLUDED.written`,
-      [localDate, payload.departmentId ?? NO_DEPARTMENT, payload.written ? 1 : 0],
-    );
-  }
-
-  private async survey(
-    client: PoolClient,
-    { payload }: CrmEventOf<'SurveyAnswered'>,
-    { localDate }: AppliedEnvelope,
-  ): Promise<void> {
-    const csi = payload.csi ?? null;
-    const nps = payload.nps ?? null;
-    await client.query(
-      `INSERT INTO ${this.schema}.crm_surveys_daily AS d (local_date, department_id, answers, csi_answers,
-         csi_sum, csi_sum_of_squares, csi_satisfied, nps_answers, promoters, detractors)
-       VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (local_date, department_id) DO UPDATE SET
-         answers = d.answers + 1,
-         csi_answers = d.csi_answers + EXCLUDED.csi_answers,
-         csi_sum = d.csi_sum + EXCLUDED.csi_sum,
-         csi_sum_of_squares = d.csi_sum_of_squares + EXCLUDED.csi_sum_of_squares,
-         csi_satisfied = d.csi_satisfied + EXCLUDED.csi_satisfied,
-         nps_answers = d.nps_answers + EXCLUDED.nps_answers,
-         promoters = d.promoters + EXCLUDED.promoters,
-         detractors = d.detractors + EXCLUDED.detractors`,
-      [
-        localDate,
-        payload.departmentId ?? NO_DEPARTMENT,
-        csi === null ? 0 : 1,
-        csi ?? 0,
-        csi === null ? 0 : csi * csi,
-        csi !== null && csi >= 4 ? 1 : 0,
-        nps === null ? 0 : 1,
-        nps !== null && nps >= 9 ? 1 : 0,
-        nps !== null && nps <= 6 ? 1 : 0,
-      ],
-    );
-  }
-
-  /** Bucketed by its own `date` (the day the contacts were handled); `occurredAt` decides which message is the latest. */
-  private async contacts(client: PoolClient, event: CrmEventOf<'ContactsHandled'>): Promise<void> {
-    const { payload } = event;
-    await client.query(
-      `INSERT INTO ${this.schema}.crm_contacts AS c (department_id, contact_date, contacts, occurred_at, event_id)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (department_id, contact_date) DO UPDATE
-       SET contacts = EXCLUDED.contacts, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
-       WHERE EXCLUDED.occurred_at >= c.occurred_at`,
-      [payload.departmentId, payload.date, payload.count, event.occurredAt, event.eventId],
-    );
   }
 
   private async employeeChange(

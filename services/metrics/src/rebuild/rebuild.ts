@@ -127,6 +127,7 @@ export async function rebuildReadModels(
         groupId: spec.groupId,
         topics: spec.topics,
         handler: spec.handler,
+        chunkSize: spec.chunkSize,
         logger,
       }),
   );

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { CrmEvent } from '@hc/contracts';
+import { runMigrations, withTransaction } from '@hc/event-store';
+import { createTestDatabase, type TestDatabase } from '@hc/testing';
+import { readModelMigrations } from '../migrations/read-model.migrations.js';
+import { MetricsProjection } from './metrics.projection.js';
+
+const TABLES = ['crm_complaints_daily', 'crm_gratitudes_daily', 'crm_surveys_daily', 'crm_contacts'];
+
+function envelope(occurredAt: string, eventId = randomUUID()) {
+  return { eventId, schemaVersion: 1 as const, occurredAt };
+}
+
+/** Redeliveries, nulls, a late ContactsHandled and a tie on occurredAt, all in one batch. */
+function events(): CrmEvent[] {
+  const repeated = envelope('2026-05-14T10:00:00+03:00');
+  const complaint: CrmEvent = {
+    ...repeated,
+    type: 'ComplaintLogged',
+    payload: {
+      complaintId: 'c-1',
+      customerId: 'cust-1',
+      channel: 'phone',
+      category: 'billing',
+      departmentId: 'd-1',
+      summary: 'Деньги списали дважды',
+    },
+  };
+  const contacts = (occurredAt: string, count: number): CrmEvent => ({
+    ...envelope(occurredAt),
+    type: 'ContactsHandled',
+    payload: { departmentId: 'd-1', date: '2026-05-14', count },
+  });
+  return [
+    complaint,
+    complaint,
+    {
+      ...envelope('2026-05-14T23:30:00Z'),
+      type: 'ComplaintLogged',
+      payload: {
+        complaintId: 'c-2',
+        customerId: 'cust-2',
+        channel: 'chat',
+        category: 'billing',
+        summary: 'Без отдела, следующий день по Москве',
+      },
+    },
+    {
+      ...envelope('2026-05-14T11:00:00+03:00'),
+      type: 'GratitudeReceived',
+      payload: {
+        gratitudeId: 'g-1',
+        customerId: 'cust-3',
+        channel: 'email',
+        written: true,
+        departmentId: 'd-1',
+      },
+    },
+    {
+      ...envelope('2026-05-14T12:00:00+03:00'),
+      type: 'GratitudeReceived',
+      payload: {
+        gratitudeId: 'g-2',
+        customerId: 'cust-4',
+        channel: 'phone',
+        written: false,
+        departmentId: 'd-1',
+      },
+    },
+    {
+      ...envelope('2026-05-14T12:00:00+03:00'),
+      type: 'SurveyAnswered',
+      payload: { surveyId: 's-1', customerId: 'cust-5', departmentId: 'd-1', csi: 5, nps: null },
+    },
+    {
+      ...envelope('2026-05-14T12:30:00+03:00'),
+      type: 'SurveyAnswered',
+      payload: { surveyId: 's-2', customerId: 'cust-6', departmentId: 'd-1', csi: null, nps: 3 },
+    },
+    {
+      ...envelope('2026-05-14T13:00:00+03:00'),
+      type: 'SurveyAnswered',
+      payload: { surveyId: 's-3', customerId: 'cust-7', departmentId: 'd-1', csi: 2, nps: 10 },
+    },
+    contacts('2026-05-15T09:00:00+03:00', 1_200),
+    contacts('2026-05-14T20:00:00+03:00', 900),
+    contacts('2026-05-15T09:00:00+03:00', 1_250),
+  ];
+}
+
+describe('MetricsProjection.applyCrmBatch', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('metrics_crm_batch');
+    await runMigrations(database.pool, 'batched_migrations', readModelMigrations('batched'));
+    await runMigrations(database.pool, 'single_migrations', readModelMigrations('single'));
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  async function tables(schema: string): Promise<Record<string, unknown[]>> {
+    const result: Record<string, unknown[]> = {};
+    for (const table of TABLES) {
+      const { rows } = await database.pool.query(`SELECT * FROM ${schema}.${table} ORDER BY 1, 2, 3`);
+      result[table] = rows;
+    }
+    return result;
+  }
+
+  it('leaves the same tables as applying the events one by one, and nothing more when the batch comes again', async () => {
+    const batch = events();
+    const batched = new MetricsProjection('batched', 'Europe/Moscow');
+    const single = new MetricsProjection('single', 'Europe/Moscow');
+    await withTransaction(database.pool, (client) => batched.applyCrmBatch(client, batch));
+    await withTransaction(database.pool, (client) => batched.applyCrmBatch(client, batch));
+    for (const event of batch)
+      await withTransaction(database.pool, (client) => single.applyCrm(client, event));
+
+    const expected = await tables('single');
+    expect(await tables('batched')).toEqual(expected);
+    expect(expected.crm_complaints_daily).toHaveLength(2);
+    expect(expected.crm_contacts).toEqual([
+      expect.objectContaining({ department_id: 'd-1', contacts: 1_250 }),
+    ]);
+  });
+});
