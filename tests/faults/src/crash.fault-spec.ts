@@ -13,6 +13,7 @@ import {
   settle,
   sleep,
   timed,
+  SCENARIO_TIMEOUT_MS,
   topicSize,
 } from './harness.js';
 import { crmWorkload, Ledger } from './workload.js';
@@ -95,5 +96,5 @@ describe('SIGKILL mid-batch', () => {
       log(`sent ${ledger.sent} (${ledger.distinct} distinct, ${failedSends} failed sends repeated)`);
       expectExact(await settle(stack, ledger), ledger);
     });
-  });
+  }, SCENARIO_TIMEOUT_MS);
 });

@@ -300,7 +300,8 @@ export async function settle(stack: TestStack, ledger: Ledger, timeoutMs = 180_0
       { timeoutMs, intervalMs: 1_000, what: 'the stack to settle on the acknowledged figures' },
     );
   } catch (error) {
-    log(`did not settle: ${JSON.stringify(last)} (${String(error)})`);
+    const cause = error instanceof Error ? error.cause : undefined;
+    log(`did not settle: ${JSON.stringify(last)} (${String(error)}; last error: ${String(cause)})`);
   }
   // Once settled, a late duplicate would still show: compare once more, per department too.
   const final = await snapshot();
@@ -331,3 +332,6 @@ export function expectExact(settled: Settled, ledger: Ledger): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A scenario's ingest, faults and settling (up to 180 s on its own) take minutes on a busy machine. */
+export const SCENARIO_TIMEOUT_MS = 480_000;
