@@ -208,7 +208,9 @@ export class RuntimeModule {
 export async function runService(runtime: ServiceRuntime, appModule: Type): Promise<INestApplication> {
   await runtime.start();
   const app = await NestFactory.create(appModule, { logger: ['error', 'warn'] });
-  app.enableShutdownHooks([]);
+  // No Nest shutdown hooks: `enableShutdownHooks([])` listens to every signal and re-raises it once the app
+  // closed, which cut the stop below short (exit 1 before the consumers finished their batch and left their
+  // groups). `app.close()` in that stop runs the modules' shutdown hooks anyway.
   await app.listen(runtime.options.config.port, '0.0.0.0');
   runtime.logger.info({ port: runtime.options.config.port }, 'service listening');
   stopGracefullyOnSignals([{ stop: () => app.close() }, runtime], runtime.logger);
