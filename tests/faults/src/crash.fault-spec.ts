@@ -16,7 +16,7 @@ import {
   SCENARIO_TIMEOUT_MS,
   topicSize,
 } from './harness.js';
-import { crmWorkload, Ledger } from './workload.js';
+import { crmWorkload, runTag, Ledger } from './workload.js';
 
 type Moment = 'after-commit' | 'after-publish' | 'random';
 
@@ -66,35 +66,39 @@ describe('SIGKILL mid-batch', () => {
     await stack.start(name);
   }
 
-  it('loses nothing acknowledged and applies nothing twice', async () => {
-    await timed('SIGKILL mid-batch', async () => {
-      const events = crmWorkload(12_000, { tag: `kill-${Date.now()}`, complaintShare: 0.15 });
-      // A killed consumer's group waits out its session timeout (30 s) before the new one gets the partitions,
-      // so each service has its own chain of kills, all running alongside an ingest paced to outlast them.
-      const plans: Record<StackProcessName, Moment[]> = {
-        metrics: ['after-commit', 'random'],
-        circles: ['after-publish', 'after-commit'],
-        ideas: ['random'],
-        gateway: ['random'],
-      };
-      let ingesting = true;
-      const chains = Object.entries(plans).map(async ([name, moments], index) => {
-        await sleep(2_000 + index * 1_500);
-        for (const moment of moments) {
-          await kill(name as StackProcessName, moment);
-          if (ingesting) await sleep(1_000 + Math.floor(Math.random() * 3_000));
-        }
+  it(
+    'loses nothing acknowledged and applies nothing twice',
+    async () => {
+      await timed('SIGKILL mid-batch', async () => {
+        const events = crmWorkload(12_000, { tag: runTag('kill'), complaintShare: 0.15 });
+        // A killed consumer's group waits out its session timeout (30 s) before the new one gets the partitions,
+        // so each service has its own chain of kills, all running alongside an ingest paced to outlast them.
+        const plans: Record<StackProcessName, Moment[]> = {
+          metrics: ['after-commit', 'random'],
+          circles: ['after-publish', 'after-commit'],
+          ideas: ['random'],
+          gateway: ['random'],
+        };
+        let ingesting = true;
+        const chains = Object.entries(plans).map(async ([name, moments], index) => {
+          await sleep(2_000 + index * 1_500);
+          for (const moment of moments) {
+            await kill(name as StackProcessName, moment);
+            if (ingesting) await sleep(1_000 + Math.floor(Math.random() * 3_000));
+          }
+        });
+        const started = performance.now();
+        const { failedSends } = await sendAcknowledged(producer, stack.topics.crm, events, ledger, {
+          batchSize: 250,
+          // ~12,000 events over ~50 s: every kill lands while batches are arriving and being applied.
+          between: (sent) => sleep(Math.max(0, (sent / 240) * 1_000 - (performance.now() - started))),
+        });
+        ingesting = false;
+        await Promise.all(chains);
+        log(`sent ${ledger.sent} (${ledger.distinct} distinct, ${failedSends} failed sends repeated)`);
+        expectExact(await settle(stack, ledger), ledger);
       });
-      const started = performance.now();
-      const { failedSends } = await sendAcknowledged(producer, stack.topics.crm, events, ledger, {
-        batchSize: 250,
-        // ~12,000 events over ~50 s: every kill lands while batches are arriving and being applied.
-        between: (sent) => sleep(Math.max(0, (sent / 240) * 1_000 - (performance.now() - started))),
-      });
-      ingesting = false;
-      await Promise.all(chains);
-      log(`sent ${ledger.sent} (${ledger.distinct} distinct, ${failedSends} failed sends repeated)`);
-      expectExact(await settle(stack, ledger), ledger);
-    });
-  }, SCENARIO_TIMEOUT_MS);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

@@ -6,7 +6,14 @@ import { SignJWT } from 'jose';
 import { expect } from '@jest/globals';
 import type { Producer } from 'kafkajs';
 import { eventually, repoRoot, startTestStack, type TestStack, type TestStackOptions } from '@hc/testing';
-import { FIGURE_FIELDS, PERIOD, toMessage, type CrmEvent, type Ledger, type OutgoingMessage } from './workload.js';
+import {
+  FIGURE_FIELDS,
+  PERIOD,
+  toMessage,
+  type CrmEvent,
+  type Ledger,
+  type OutgoingMessage,
+} from './workload.js';
 
 const run = promisify(execFile);
 
@@ -159,7 +166,10 @@ export async function bearer(stack: TestStack, roles: string[], subject = 'analy
 
 export interface GraphQLReply {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
 }
 
 export async function graphql(
@@ -216,7 +226,11 @@ export function comparable(figures: Record<string, unknown>): Record<string, unk
 export interface Settled {
   figures: Record<string, unknown>;
   expected: Record<string, unknown>;
-  byDepartment: { departmentId: string; figures: Record<string, unknown>; expected: Record<string, unknown> }[];
+  byDepartment: {
+    departmentId: string;
+    figures: Record<string, unknown>;
+    expected: Record<string, unknown>;
+  }[];
   situations: { events: number; complaints: number };
   circlesEvents: number;
   metricsAppliedCircles: number;
@@ -226,8 +240,14 @@ export interface Settled {
 }
 
 /** Circles' situations from CRM complaints, straight from its event store. */
-export async function circlesCounts(stack: TestStack): Promise<{ events: number; situations: number; complaints: number }> {
-  const { rows } = await stack.databases.circles.pool.query<{ events: number; situations: number; complaints: number }>(
+export async function circlesCounts(
+  stack: TestStack,
+): Promise<{ events: number; situations: number; complaints: number }> {
+  const { rows } = await stack.databases.circles.pool.query<{
+    events: number;
+    situations: number;
+    complaints: number;
+  }>(
     `SELECT (SELECT count(*)::int FROM events) AS events,
             count(*)::int AS situations,
             count(DISTINCT payload->'complaintIds'->>0)::int AS complaints
@@ -309,7 +329,9 @@ export async function settle(stack: TestStack, ledger: Ledger, timeoutMs = 180_0
     final.byDepartment.push({
       departmentId,
       figures: comparable(await programSummary(stack, departmentId)),
-      expected: comparable(ledger.figures(undefined, undefined, departmentId) as unknown as Record<string, unknown>),
+      expected: comparable(
+        ledger.figures(undefined, undefined, departmentId) as unknown as Record<string, unknown>,
+      ),
     });
   }
   return final;

@@ -47,6 +47,11 @@ export interface WorkloadOptions {
   duplicateShare?: number;
 }
 
+/** A workload tag unique to this run; logged with failures, it replays the same events. */
+export function runTag(name: string): string {
+  return `${name}-${randomUUID().slice(0, 8)}`;
+}
+
 /** `count` messages (duplicates included) of valid CRM events, in the order to send them. */
 export function crmWorkload(count: number, options: WorkloadOptions): CrmEvent[] {
   const next = random(options.tag);
@@ -179,7 +184,14 @@ export function poison(kind: PoisonKind, marker: string): OutgoingMessage {
         value: json({ ...valid, payload: { ...valid.payload, comment: 'ж'.repeat(600 * 1024) } }),
       };
     case 'invalid_utf8':
-      return { key, value: Buffer.concat([Buffer.from(`{"eventId":"${marker}","x":"`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]) };
+      return {
+        key,
+        value: Buffer.concat([
+          Buffer.from(`{"eventId":"${marker}","x":"`),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from('"}'),
+        ]),
+      };
     case 'missing_fields': {
       const { surveyId: _dropped, ...payload } = valid.payload;
       return { key, value: json({ ...valid, payload }) };
@@ -199,7 +211,8 @@ export function poison(kind: PoisonKind, marker: string): OutgoingMessage {
 // The figures acknowledged events must yield (Moscow is UTC+3 all year)
 // ---------------------------------------------------------------------------------------------
 
-const moscowDate = (instant: string) => new Date(Date.parse(instant) + 3 * 3_600_000).toISOString().slice(0, 10);
+const moscowDate = (instant: string) =>
+  new Date(Date.parse(instant) + 3 * 3_600_000).toISOString().slice(0, 10);
 
 export interface CrmFigures {
   complaints: number;
@@ -281,7 +294,8 @@ export class Ledger {
     const contactsHandled = [...latest.values()]
       .filter(
         (e) =>
-          inPeriod(e.payload.date as string) && (department === null || e.payload.departmentId === department),
+          inPeriod(e.payload.date as string) &&
+          (department === null || e.payload.departmentId === department),
       )
       .reduce((total, e) => total + (e.payload.count as number), 0);
     const share = (part: number, whole: number) => (whole === 0 ? null : (100 * part) / whole);
