@@ -93,6 +93,12 @@ export class ServiceRuntime {
     this.logger = options.logger ?? jsonLogger(config.service);
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
     this.pool.on('error', (error) => this.logger.error({ err: error }, 'idle database connection failed'));
+    // A client checked out of the pool loses the pool's error listener: a connection lost between two of its
+    // queries (the relay and the projectors hold theirs for long; pg_terminate_backend, a server restart)
+    // was an unhandled 'error' event that ended the process. Now its next query fails, which its holder handles.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => this.logger.warn({ err: error }, 'database connection lost')),
+    );
     this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.service });
     this.store = new PostgresEventStore(this.pool);
     this.clock = new SimulationAwareClock(systemClock, config.simulationMode);
