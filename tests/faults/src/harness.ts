@@ -1,6 +1,7 @@
 // The fault suite's plumbing: the stack on the suite's own broker, sends that count only what Kafka
 // acknowledged, consumer lag, and the final exact comparison of the figures with the ledger.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { expect } from '@jest/globals';
@@ -357,3 +358,11 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** A scenario's ingest, faults and settling (up to 180 s on its own) take minutes on a busy machine. */
 export const SCENARIO_TIMEOUT_MS = 480_000;
+
+/**
+ * A random tag of letters only: circles masks runs of digits in situation texts as personal data (phone,
+ * policy and card numbers), so a tag with digits in it would not come back verbatim.
+ */
+export function letters(length = 10): string {
+  return Array.from(randomBytes(length), (byte) => String.fromCharCode(97 + (byte % 26))).join('');
+}
