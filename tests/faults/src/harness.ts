@@ -156,8 +156,13 @@ export async function topicSize(stack: TestStack, topic: string): Promise<number
 
 let nonce = 0;
 
-export async function bearer(stack: TestStack, roles: string[], subject = 'analyst-1'): Promise<string> {
-  return new SignJWT({ roles })
+export async function bearer(
+  stack: TestStack,
+  roles: string[],
+  subject = 'analyst-1',
+  departmentId?: string,
+): Promise<string> {
+  return new SignJWT({ roles, ...(departmentId ? { departmentId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject)
     .setIssuedAt()
