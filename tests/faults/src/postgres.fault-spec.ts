@@ -80,7 +80,9 @@ describe('PostgreSQL connection loss and a long-open write transaction', () => {
               acknowledged.add(title);
               continue;
             }
-            const code = String(reply?.body.errors?.[0]?.extensions?.code ?? reply?.status);
+            const code = JSON.stringify(
+              reply?.body.errors?.[0]?.extensions?.code ?? reply?.status ?? 'no reply',
+            );
             if (failures.size === 0) log(`first failed write: ${JSON.stringify(reply?.body.errors)}`);
             failures.set(code, (failures.get(code) ?? 0) + 1);
           }
