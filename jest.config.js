@@ -40,6 +40,8 @@ export default {
       ...shared,
       displayName: 'faults',
       testMatch: ['**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/tests/faults/jest/global-setup.mjs',
+      globalTeardown: '<rootDir>/tests/faults/jest/global-teardown.mjs',
       setupFilesAfterEnv: ['<rootDir>/scripts/jest-slow-setup.js'],
       slowTestThreshold: 120,
     },

@@ -68,6 +68,27 @@ export function isMessageRejection(error: unknown): boolean {
   return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
 }
 
+const MEMBERSHIP_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/**
+ * The group moved on without this member (it stalled past its session timeout, or a rebalance began):
+ * the offset commit fails after the transaction committed, which is harmless, as the next owner of the
+ * partition skips what is recorded. kafkajs wraps the broker's error as non-retriable, and a consumer
+ * that crashes on a non-retriable error is never restarted; unwrapped, kafkajs rejoins the group instead.
+ */
+function membershipLost(error: unknown): Error | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const type = (current as Error & { type?: unknown }).type;
+    if (typeof type === 'string' && MEMBERSHIP_ERRORS.has(type)) return current;
+  }
+  return undefined;
+}
+
 export interface MessageHandler<T> {
   decode: MessageDecoder<T>;
   /** The id that deduplicates redeliveries (the event id). */
@@ -198,15 +219,19 @@ export class ConsumerRunner<T> {
       await this.processChunk(batch.topic, batch.partition, chunk);
       const last = chunk.at(-1)!;
       payload.resolveOffset(last.offset);
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-      ]);
-      this.recordLag(
-        batch.topic,
-        batch.partition,
-        Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n),
-      );
-      await payload.heartbeat();
+      try {
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+        ]);
+        this.recordLag(
+          batch.topic,
+          batch.partition,
+          Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n),
+        );
+        await payload.heartbeat();
+      } catch (error) {
+        throw membershipLost(error) ?? error;
+      }
     }
   }
 

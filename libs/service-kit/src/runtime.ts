@@ -97,6 +97,12 @@ export class ServiceRuntime {
     this.metrics = new ServiceMetrics(config.service);
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
     this.pool.on('error', (error) => this.logger.error({ err: error }, 'idle database connection failed'));
+    // A client checked out of the pool loses the pool's error listener: a connection lost between two of its
+    // queries (the relay and the projectors hold theirs for long; pg_terminate_backend, a server restart)
+    // was an unhandled 'error' event that ended the process. Now its next query fails, which its holder handles.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => this.logger.warn({ err: error }, 'database connection lost')),
+    );
     this.kafka = createKafka({
       brokers: config.kafkaBrokers,
       clientId: config.service,
@@ -224,7 +230,9 @@ export class RuntimeModule implements NestModule {
 export async function runService(runtime: ServiceRuntime, appModule: Type): Promise<INestApplication> {
   await runtime.start();
   const app = await NestFactory.create(appModule, { logger: new NestPinoLogger(runtime.rootLogger) });
-  app.enableShutdownHooks([]);
+  // No Nest shutdown hooks: `enableShutdownHooks([])` listens to every signal and re-raises it once the app
+  // closed, which cut the stop below short (exit 1 before the consumers finished their batch and left their
+  // groups). `app.close()` in that stop runs the modules' shutdown hooks anyway.
   await app.listen(runtime.options.config.port, '0.0.0.0');
   runtime.logger.info({ port: runtime.options.config.port }, 'service listening');
   stopGracefullyOnSignals([{ stop: () => app.close() }, runtime], runtime.logger);

@@ -4,3 +4,4 @@ export * from './kafka.js';
 export * from './redis.js';
 export * from './wait.js';
 export * from './stack.js';
+export * from './fault-proxy.js';

@@ -47,6 +47,8 @@ export interface TestStack {
   /** Secret of the signed identity headers between the gateway and the subgraphs. */
   readonly identitySecret: string;
   readonly redisKeyPrefix: string;
+  /** Kafka consumer groups of the services, by the topic they read. */
+  readonly consumerGroups: { crm: string[]; circles: string[]; ideas: string[] };
   /** Folder of the processes' log files (stdout and stderr, one file per process). */
   readonly logDir: string;
   readonly kafka: Kafka;
@@ -144,6 +146,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     JWT_SECRET: jwtSecret,
   };
 
+  const metricsGroupPrefix = environment.METRICS_GROUP_PREFIX!;
+  const consumerGroups = {
+    crm: [environment.CIRCLES_COMPLAINTS_GROUP!, `${metricsGroupPrefix}.crm`],
+    circles: [environment.IDEAS_INTAKE_GROUP!, `${metricsGroupPrefix}.circles`],
+    ideas: [`${metricsGroupPrefix}.ideas`],
+  };
+
   const children = new Map<StackProcessName, ChildProcess>();
 
   async function start(name: StackProcessName): Promise<void> {
@@ -189,6 +198,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     jwtSecret,
     identitySecret,
     redisKeyPrefix,
+    consumerGroups,
     logDir,
     kafka,
     process: (name) => children.get(name),
