@@ -104,6 +104,16 @@ describe('describeValidationErrors', () => {
   });
 });
 
+describe('IsTextOfLength', () => {
+  it('refuses text PostgreSQL cannot store: NUL and unpaired surrogates', () => {
+    const line = (sku: string) =>
+      describeValidationErrors(validateSync(Object.assign(new LineDto(), { sku })));
+    expect(line('Полис 7')).toEqual([]);
+    expect(line('Полис \u0000 7')).toEqual(['sku: must be a string of 1..200 characters']);
+    expect(line('Полис \ud800 7')).toEqual(['sku: must be a string of 1..200 characters']);
+  });
+});
+
 describe('validatePlainObject', () => {
   it('rejects unknown fields at every level of a DTO', () => {
     expect(

@@ -81,7 +81,23 @@ export interface StringRule {
   maxLength: number;
 }
 
-/** A string whose length in code points is within bounds. Unpaired surrogates are rejected: they have no UTF-8 form. */
+/** Text PostgreSQL can store: well-formed UTF-16 (no unpaired surrogates) and no NUL. */
+export function isStorableText(value: string): boolean {
+  return value.isWellFormed() && !value.includes('\u0000');
+}
+
+/** Why a text someone typed cannot be recorded as it is (empty, not storable, too long), or null. */
+export function textProblem(value: string, maxLength: number): string | null {
+  if (value.trim() === '') return 'must not be empty';
+  if (!isStorableText(value)) return 'must be well-formed text without NUL characters';
+  if (codePointLength(value) > maxLength) return `must be at most ${maxLength} characters`;
+  return null;
+}
+
+/**
+ * A string whose length in code points is within bounds. Unpaired surrogates are rejected: they have no UTF-8
+ * form; so is NUL, which PostgreSQL text and jsonb cannot store.
+ */
 export function IsTextOfLength(
   { minLength = 0, maxLength }: StringRule,
   options: RuleOptions = {},
@@ -96,7 +112,7 @@ export function IsTextOfLength(
       constraints: [minLength, maxLength],
       validator: {
         validate: (value: unknown) => {
-          if (typeof value !== 'string' || !value.isWellFormed()) return false;
+          if (typeof value !== 'string' || !isStorableText(value)) return false;
           const length = codePointLength(value);
           return length >= minLength && length <= maxLength;
         },

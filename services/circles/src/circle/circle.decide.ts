@@ -4,7 +4,7 @@
 import {
   CIRCLES_TEXT_LIMITS,
   STAGES,
-  codePointLength,
+  textProblem,
   isIsoDateTimeWithOffset,
   type SituationCategory,
   type Stage,
@@ -99,9 +99,8 @@ export type CircleCommand =
   | { type: 'AnswerPulse'; seesPracticalBenefit: boolean; usefulness: number; comment: string | null };
 
 function text(field: string, value: string, maxLength: number): DomainError | null {
-  if (value.trim() === '') return badInput(field, 'must not be empty');
-  if (codePointLength(value) > maxLength) return badInput(field, `must be at most ${maxLength} characters`);
-  return null;
+  const problem = textProblem(value, maxLength);
+  return problem === null ? null : badInput(field, problem);
 }
 
 function textList(
@@ -493,8 +492,9 @@ function decideCircle(
       if (!Number.isInteger(command.usefulness) || command.usefulness < 1 || command.usefulness > 5)
         return badInput('usefulness', 'must be an integer 1..5');
       const comment = command.comment?.trim() ? command.comment.trim() : null;
-      if (comment !== null && codePointLength(comment) > CIRCLES_TEXT_LIMITS.pulseComment)
-        return badInput('comment', `must be at most ${CIRCLES_TEXT_LIMITS.pulseComment} characters`);
+      const commentProblem =
+        comment === null ? null : text('comment', comment, CIRCLES_TEXT_LIMITS.pulseComment);
+      if (commentProblem) return commentProblem;
       return [
         event('PulseAnswered', {
           circleId,

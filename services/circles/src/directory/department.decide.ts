@@ -1,5 +1,5 @@
 // The department aggregate (stream `department-<id>`): registered once, renamed by later HR imports.
-import { CIRCLES_TEXT_LIMITS, codePointLength } from '@hc/contracts';
+import { CIRCLES_TEXT_LIMITS, textProblem } from '@hc/contracts';
 import { badInput, type Decider, type DomainError } from '@hc/service-kit';
 import { assertNever, event, type CirclesEvent } from '../domain.js';
 
@@ -16,10 +16,8 @@ export interface UpsertDepartment {
 export type DepartmentCommand = UpsertDepartment;
 
 export function validateName(field: string, name: string): DomainError | null {
-  if (name.trim() === '') return badInput(field, 'must not be empty');
-  if (codePointLength(name) > CIRCLES_TEXT_LIMITS.name)
-    return badInput(field, `must be at most ${CIRCLES_TEXT_LIMITS.name} characters`);
-  return null;
+  const problem = textProblem(name, CIRCLES_TEXT_LIMITS.name);
+  return problem === null ? null : badInput(field, problem);
 }
 
 export const departmentDecider: Decider<DepartmentCommand, DepartmentEvent, DepartmentState> = {

@@ -93,6 +93,15 @@ describe('directory and backlog through GraphQL', () => {
       'mutation { registerSituation(input: { title: "", description: "x", category: billing }) { id } }',
     );
     expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    // PostgreSQL cannot store NUL: refused as bad input, not a server error.
+    const nul = await app.gql(
+      person('e-1'),
+      'mutation($input: RegisterSituationInput!) { registerSituation(input: $input) { id } }',
+      {
+        input: { title: 'nul \u0000 byte', description: 'x', category: 'billing' },
+      },
+    );
+    expect(nul.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     await app.ok(
       coordinator,
       'mutation($t: ID!, $m: ID!) { mergeSituations(targetId: $t, mergedId: $m) { id } }',

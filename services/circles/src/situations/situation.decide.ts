@@ -2,7 +2,7 @@
 import {
   CIRCLES_TEXT_LIMITS,
   SITUATION_CATEGORIES,
-  codePointLength,
+  textProblem,
   type SituationCategory,
 } from '@hc/contracts';
 import { badInput, conflict, notFound, type Decider, type DomainError } from '@hc/service-kit';
@@ -42,9 +42,8 @@ export type SituationCommand =
   | { type: 'ArchiveSituation'; reason: string };
 
 function boundedText(field: string, value: string, maxLength: number): DomainError | null {
-  if (value.trim() === '') return badInput(field, 'must not be empty');
-  if (codePointLength(value) > maxLength) return badInput(field, `must be at most ${maxLength} characters`);
-  return null;
+  const problem = textProblem(value, maxLength);
+  return problem === null ? null : badInput(field, problem);
 }
 
 function isCategory(value: string): value is SituationCategory {

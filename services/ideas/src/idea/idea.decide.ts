@@ -5,7 +5,7 @@ import {
   IDEA_TEXT_MAX_LENGTH,
   IDEA_TITLE_MAX_LENGTH,
   MAX_ID_LENGTH,
-  codePointLength,
+  textProblem,
   isCalendarDate,
   type IdeaOrigin,
   type IdeaScope,
@@ -100,10 +100,8 @@ const EMPLOYEE_ROLES = ['participant', 'leader', 'coordinator'] as const;
 const describeStatus = (status: IdeaStatus): string => status.replace('_', ' ');
 
 function checkText(field: string, value: string, maxLength: number): DomainError | null {
-  if (value.trim() === '') return badInput(field, 'must not be empty');
-  if (!value.isWellFormed() || codePointLength(value) > maxLength)
-    return badInput(field, `must be at most ${maxLength} characters`);
-  return null;
+  const problem = textProblem(value, maxLength);
+  return problem === null ? null : badInput(field, problem);
 }
 
 function checkId(field: string, value: string): DomainError | null {
