@@ -117,6 +117,25 @@ describe('EventRegistry', () => {
       expect(calls).toEqual([]);
     });
 
+    it('reads stored events of the current version without validating them again, older ones upcast and validated', () => {
+      calls.length = 0;
+      const stored = { roomId: 'r-1', name: 'A', seats: 12 };
+      expect(registry().readStoredPayload('RoomBooked', 3, stored)).toEqual({
+        ok: true,
+        value: { schemaVersion: 3, payload: stored },
+      });
+      expect(registry().readStoredPayload('RoomBooked', 2, { roomId: 'r-1', name: 'A' })).toEqual({
+        ok: true,
+        value: { schemaVersion: 3, payload: { roomId: 'r-1', name: 'A', seats: 10 } },
+      });
+      expect(calls).toEqual(['v2→v3']);
+      expect(registry().readStoredPayload('RoomBooked', 1, { roomId: 'r-1' })).toMatchObject({ ok: false });
+      expect(registry().readStoredPayload('Unknown', 1, {})).toMatchObject({
+        ok: false,
+        reason: 'unknown_type',
+      });
+    });
+
     it('validates the upcast payload against the current DTO', () => {
       expectFailure(
         decode(envelope({ type: 'RoomBooked', schemaVersion: 1, payload: { roomId: 'r-1', title: '' } })),

@@ -128,6 +128,16 @@ export class EventRegistry {
     return decoded({ schemaVersion: definition.schemaVersion, payload: upcast.value });
   }
 
+  /**
+   * For a service's own stored events, read on every command: those of the current version were validated
+   * when they were appended (assertValidPayload), so only older versions are upcast and validated again.
+   */
+  readStoredPayload(type: string, schemaVersion: number, payload: PlainObject): DecodeResult<CurrentPayload> {
+    const definition = this.definitions.get(type);
+    if (definition?.schemaVersion === schemaVersion) return decoded({ schemaVersion, payload });
+    return this.readPayload(type, schemaVersion, payload);
+  }
+
   /** A decoder of domain events (EventEnvelope) of the registered types. */
   decoder(options: DecodeJsonOptions = {}): MessageDecoder<EventEnvelope<string, PlainObject>> {
     return (bytes) => {

@@ -202,7 +202,11 @@ export class CommandRunner {
   }
 
   private toDomainEvent<TEvent extends DomainEvent>(event: RecordedEvent): TEvent {
-    const read = this.registry.readPayload(event.type, event.schemaVersion, event.payload as PlainObject);
+    const read = this.registry.readStoredPayload(
+      event.type,
+      event.schemaVersion,
+      event.payload as PlainObject,
+    );
     if (!read.ok)
       throw new Error(`Stored event ${event.eventId} (${event.type}) cannot be read: ${read.detail}`);
     return { type: event.type, data: read.value.payload } as TEvent;

@@ -120,7 +120,7 @@ export const ideasProjection: Projection = {
     for (const recorded of events) {
       if (!recorded.streamId.startsWith(IDEA_STREAM_PREFIX)) continue;
       // Brings older schema versions up to date; the store only holds payloads that were valid when appended.
-      const current = ideasEventRegistry.readPayload(
+      const current = ideasEventRegistry.readStoredPayload(
         recorded.type,
         recorded.schemaVersion,
         recorded.payload as PlainObject,
