@@ -348,6 +348,7 @@ async function generatedParts(domainEventBindings) {
         title: title(type),
         ...(payload.description ? { summary: payload.description } : {}),
         contentType: 'application/json',
+        headers: { $ref: '#/components/schemas/DomainEventHeaders' },
         payload: {
           allOf: [
             { $ref: ENVELOPE_SCHEMA_REF },
