@@ -59,7 +59,11 @@ describe('ConsumerRunner on real Kafka and PostgreSQL', () => {
     producer = kafka.producer();
     await producer.connect();
     // No unique constraint on purpose: a second application would show as a second row.
-    await db.pool.query('CREATE TABLE complaints (event_id text NOT NULL, summary text NOT NULL)');
+    // The CHECK stands for any rule only PostgreSQL enforces (a constraint, a data error of class 22 or 23).
+    await db.pool.query(
+      `CREATE TABLE complaints (event_id text NOT NULL,
+         summary text NOT NULL CHECK (summary NOT LIKE '%НАРУШЕНИЕ%'))`,
+    );
   });
 
   afterAll(async () => {
@@ -178,13 +182,13 @@ describe('ConsumerRunner on real Kafka and PostgreSQL', () => {
     const topic = await freshTopic();
     const before = complaint();
     const refused = complaint({ payload: { ...complaint().payload, summary: 'ОТКАЗ: такое не применить' } });
-    const withNul = complaint({
-      payload: { ...complaint().payload, summary: 'Текст с нулевым символом \u0000 внутри' },
+    const breaksConstraint = complaint({
+      payload: { ...complaint().payload, summary: 'НАРУШЕНИЕ ограничения таблицы' },
     });
     const after = complaint();
     await producer.send({
       topic,
-      messages: [before, refused, withNul, after].map((event) => ({
+      messages: [before, refused, breaksConstraint, after].map((event) => ({
         key: 'CUST-2',
         value: JSON.stringify(event),
         partition: 0,
@@ -198,9 +202,9 @@ describe('ConsumerRunner on real Kafka and PostgreSQL', () => {
       const dead = await readTopic(kafka, `${topic}.dlq`, 2);
       expect(dead.map((message) => message.headers[DLQ_HEADERS.reason])).toEqual(['rejected', 'rejected']);
       expect(dead[0]!.headers[DLQ_HEADERS.detail]).toBe('summary refused by the handler');
-      // PostgreSQL refuses NUL in text: a data error belongs to the message, not to the system.
+      // PostgreSQL refuses the row: a constraint or data error belongs to the message, not to the system.
       expect(dead[1]!.headers[DLQ_HEADERS.originalOffset]).toBe('2');
-      expect(await countComplaints([refused.eventId, withNul.eventId])).toBe(0);
+      expect(await countComplaints([refused.eventId, breaksConstraint.eventId])).toBe(0);
     } finally {
       await runner.stop();
     }

@@ -1,4 +1,5 @@
 import { newEventId, type LeafletCompleted } from '@hc/contracts';
+import { eventually } from '@hc/testing';
 import { person, startCirclesApp, type CirclesTestApp } from '../testing/circles-app.js';
 
 interface Page {
@@ -63,7 +64,17 @@ describe('knowledge base search', () => {
         { expectedVersion: 'any' },
       );
     }
-    await app.runtime.projectors[0]!.catchUp();
+    // The commit horizon is cluster-wide: a transaction another suite holds open delays the projection.
+    await eventually(
+      async () => {
+        await app.runtime.projectors[0]!.catchUp();
+        const { rows } = await app.runtime.pool.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM leaflets',
+        );
+        return rows[0]!.count === leaflets.length ? true : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the leaflets in the read model' },
+    );
   });
 
   afterAll(async () => {
