@@ -315,13 +315,15 @@ describe('hostile GraphQL', () => {
 
   // PostgreSQL cannot store NUL: the text rules refuse it before anything is written.
   it('refuses a NUL character in a text input as bad input naming the field', async () => {
+    // Another employee: the flood above spent emp-hostile's rate budget (limits are per subject).
+    const colleague = await bearer(stack, ['participant'], 'emp-hostile-2', 'DEP-1');
     const nul = await graphql(
       stack,
       {
         query: `mutation ($input: RegisterSituationInput!) { registerSituation(input: $input) { id } }`,
         variables: { input: { title: 'nul \u0000 byte', description: 'x', category: 'other' } },
       },
-      as(participant),
+      as(colleague),
     );
     expect(nul.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
   });
