@@ -9,6 +9,7 @@ import {
   type ValidationError,
   type ValidationOptions,
 } from 'class-validator';
+import { compiledValidity } from './compiled-validity.js';
 import { isUuid } from './ids.js';
 
 export type PlainObject = Record<string, unknown>;
@@ -354,6 +355,13 @@ export function validatePlainObject(
   const subject = { ...plain };
   for (const field of opaqueFields)
     if (Object.hasOwn(subject, field)) subject[field] = shallowStandIn(subject[field]);
+  // Valid input, the usual case, is told apart cheaply; only invalid input pays for the explanation.
+  if (compiledValidity(dto)?.(subject) === true) return [];
+  return explainInvalid(dto, subject, pathPrefix);
+}
+
+/** class-validator's full run: the `path: message` problems of `subject` (opaque fields already stood in). */
+export function explainInvalid(dto: DtoClass, subject: PlainObject, pathPrefix = ''): string[] {
   const unsafe = keysUnsafeToTransform(subject, pathPrefix);
   if (unsafe.length > 0) return unsafe;
   try {
