@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, IHeaders } from 'kafkajs';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Context, type Span } from '@opentelemetry/api';
 import { DLQ_HEADERS, deadLetterTopic, type DeadLetterReason, type MessageDecoder } from '@hc/contracts';
 import { isTransientDatabaseError, runMigrations, withTransaction } from '@hc/event-store';
 import { withKafkaRetries } from './kafka.js';
@@ -98,6 +98,17 @@ export interface MessageHandler<T> {
    * records them as processed. Throw RejectedMessageError for a message that is bad input.
    */
   apply(client: PoolClient, messages: InboundMessage<T>[]): Promise<void>;
+  /**
+   * For a handler whose effects already record each message id (a projection's own ledger): records the
+   * messages in that transaction and returns those not applied before, first occurrence only. The runner
+   * then keeps no second record of its own, which would cost another unique insert per message.
+   */
+  claim?(client: PoolClient, messages: InboundMessage<T>[]): Promise<InboundMessage<T>[]>;
+  /**
+   * False for high-volume messages that carry no trace worth following one by one (CRM events): one
+   * consumer span covers the whole chunk, and each message is correlated by its own id.
+   */
+  spanPerMessage?: boolean;
 }
 
 export type ConsumerDeadLetterReason = DeadLetterReason | 'rejected';
@@ -112,6 +123,11 @@ export interface ConsumerRunnerOptions<T> {
   producer?: Producer;
   /** Messages applied per database transaction. */
   chunkSize?: number;
+  /**
+   * Partitions processed at once, each in its own transaction (kafkajs `partitionsConsumedConcurrently`);
+   * order is kept within a partition only. Default 1.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Attempts for a transaction that fails transiently before the consumer restarts from its offset. */
   maxAttempts?: number;
   fromBeginning?: boolean;
@@ -167,6 +183,9 @@ export class ConsumerRunner<T> {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
+      // An idle consumer's fetch waits this long on the broker, and stopping waits for that fetch: kafkajs'
+      // 5 s default made every stop (a deploy, a rebuild's switch-over) take up to 5 s.
+      maxWaitTimeInMs: 1_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }
@@ -193,7 +212,7 @@ export class ConsumerRunner<T> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }
@@ -242,6 +261,12 @@ export class ConsumerRunner<T> {
 
   private async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
     const spans = new Map<string, Span>();
+    if (this.handler.spanPerMessage === false) {
+      spans.set(
+        'chunk',
+        this.startConsumerSpan(topic, partition, undefined, messages.length, context.active()),
+      );
+    }
     try {
       await this.processChunkTraced(topic, partition, messages, spans);
     } catch (error) {
@@ -263,25 +288,7 @@ export class ConsumerRunner<T> {
   ): InboundMessage<T> {
     const headers = message.headers ?? {};
     const messageId = this.handler.messageIdOf(value);
-    const parent = traceContextFromHeaders(headers);
-    const span = trace.getTracer(TRACER_NAME).startSpan(
-      `${topic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': topic,
-          'messaging.consumer.group.name': this.options.groupId,
-          'messaging.destination.partition.id': String(partition),
-          'messaging.kafka.offset': Number(message.offset),
-          'messaging.message.id': messageId,
-        },
-      },
-      parent,
-    );
-    spans.set(message.offset, span);
-    return {
+    const inbound: InboundMessage<T> = {
       value,
       messageId,
       topic,
@@ -291,8 +298,38 @@ export class ConsumerRunner<T> {
       headers,
       timestamp: message.timestamp,
       correlationId: acceptCorrelationId(headerText(headers, CORRELATION_ID_HEADER)) ?? messageId,
-      traceContext: trace.setSpan(parent, span),
     };
+    if (this.handler.spanPerMessage === false) return inbound;
+    const parent = traceContextFromHeaders(headers);
+    const span = this.startConsumerSpan(topic, partition, { offset: message.offset, messageId }, 1, parent);
+    spans.set(message.offset, span);
+    return { ...inbound, traceContext: trace.setSpan(parent, span) };
+  }
+
+  private startConsumerSpan(
+    topic: string,
+    partition: number,
+    message: { offset: string; messageId: string } | undefined,
+    count: number,
+    parent: Context,
+  ): Span {
+    return trace.getTracer(TRACER_NAME).startSpan(
+      `${topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.destination.partition.id': String(partition),
+          ...(message
+            ? { 'messaging.kafka.offset': Number(message.offset), 'messaging.message.id': message.messageId }
+            : { 'messaging.batch.message_count': count }),
+        },
+      },
+      parent,
+    );
   }
 
   private async processChunkTraced(
@@ -345,7 +382,9 @@ export class ConsumerRunner<T> {
       try {
         const counts = await withTransaction(this.options.pool, async (client) => {
           const deadLettered = await this.recordDeadLetters(client, topic, partition, deadLetters);
-          const fresh = await this.claimNew(client, valid);
+          const fresh = this.handler.claim
+            ? await this.handler.claim(client, valid)
+            : await this.claimNew(client, valid);
           if (fresh.length > 0) await this.handler.apply(client, fresh);
           return { deadLettered, fresh, duplicates: valid.length - fresh.length };
         });

@@ -51,6 +51,8 @@ export interface ConsumerSpec {
   handler: MessageHandler<unknown>;
   /** Messages applied per database transaction (the runner's default when omitted). */
   chunkSize?: number;
+  /** Partitions applied at once, each in its own transaction; for messages whose order across partitions is free. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface ServiceRuntimeOptions {
@@ -156,6 +158,7 @@ export class ServiceRuntime {
         topics: spec.topics,
         handler: spec.handler,
         chunkSize: spec.chunkSize,
+        partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
         producer: this.producer,
         logger: this.logger,
         metrics: this.metrics.messaging,

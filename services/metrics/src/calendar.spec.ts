@@ -9,6 +9,23 @@ describe('localDateOf', () => {
     expect(localDateOf('2026-05-14T22:30:00Z', 'UTC')).toBe('2026-05-14');
   });
 
+  it('changes date exactly at local midnight, also in zones offset by half and quarter hours', () => {
+    // Read in both orders, so a date remembered for one instant is never handed to the other.
+    for (const order of [0, 1]) {
+      const instants: [string, string, string][] = [
+        ['2026-05-14T18:14:59.999Z', 'Asia/Kathmandu', '2026-05-14'],
+        ['2026-05-14T18:15:00Z', 'Asia/Kathmandu', '2026-05-15'],
+        ['2026-05-14T18:29:59Z', 'Asia/Kolkata', '2026-05-14'],
+        ['2026-05-14T18:30:00Z', 'Asia/Kolkata', '2026-05-15'],
+        ['2026-03-29T00:59:59Z', 'Europe/Berlin', '2026-03-29'],
+        ['2026-03-28T22:59:59Z', 'Europe/Berlin', '2026-03-28'],
+        ['2026-03-28T23:00:00Z', 'Europe/Berlin', '2026-03-29'],
+      ];
+      if (order === 1) instants.reverse();
+      for (const [instant, zone, date] of instants) expect(localDateOf(instant, zone)).toBe(date);
+    }
+  });
+
   it('refuses an unknown zone and a non-instant', () => {
     expect(() => assertTimeZone('Europe/Atlantis')).toThrow();
     expect(() => localDateOf('yesterday', 'Europe/Moscow')).toThrow(RangeError);

@@ -9,23 +9,42 @@ export function assertTimeZone(timeZone: string): void {
   new Intl.DateTimeFormat('en-CA', { timeZone });
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+interface ZoneCalendar {
+  formatter: Intl.DateTimeFormat;
+  /** Local dates by quarter hour since the epoch: every zone's offset is a whole number of quarter hours. */
+  dates: Map<number, string>;
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** About a year of quarter hours per zone; beyond that the cache starts over. */
+const MAX_CACHED_QUARTERS = 40_000;
+
+const calendars = new Map<string, ZoneCalendar>();
 
 /** The `YYYY-MM-DD` date, in `timeZone`, of an ISO-8601 instant. */
 export function localDateOf(instant: string | Date, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
+  let calendar = calendars.get(timeZone);
+  if (!calendar) {
+    const formatter = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
     });
-    formatters.set(timeZone, formatter);
+    calendar = { formatter, dates: new Map() };
+    calendars.set(timeZone, calendar);
   }
-  const date = instant instanceof Date ? instant : new Date(instant);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`not an instant: ${String(instant)}`);
-  return formatter.format(date);
+  const time = instant instanceof Date ? instant.getTime() : Date.parse(instant);
+  if (Number.isNaN(time)) throw new RangeError(`not an instant: ${String(instant)}`);
+  // Formatting is the costly part, and the date is the same all through a quarter hour.
+  const quarter = Math.floor(time / QUARTER_HOUR_MS);
+  let date = calendar.dates.get(quarter);
+  if (date === undefined) {
+    if (calendar.dates.size >= MAX_CACHED_QUARTERS) calendar.dates.clear();
+    date = calendar.formatter.format(time);
+    calendar.dates.set(quarter, date);
+  }
+  return date;
 }
 
 // Calendar arithmetic on dates without a time of day: done in UTC so no zone shifts a day.

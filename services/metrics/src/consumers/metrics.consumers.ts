@@ -12,17 +12,22 @@ import type { ConsumerSpec } from '@hc/service-kit';
 import type { EventSource, MetricsProjection } from '../projections/metrics.projection.js';
 
 export const CRM_CHUNK_SIZE = 2_000;
+export const CRM_PARTITIONS_AT_ONCE = 3;
 
 export function crmHandler(projection: MetricsProjection): MessageHandler<CrmEvent> {
   return {
     decode: decodeCrmEvent,
     messageIdOf: (event) => event.eventId,
+    // `applied_events` is the record of what was applied: the runner keeps none of its own.
+    claim: (client, messages) => projection.claimCrm(client, messages, (message) => message.value),
+    // A chunk is applied set-wise for throughput.
     apply: (client, messages) =>
-      // CRM events carry no trace context worth a span each; a chunk is applied set-wise for throughput.
-      projection.applyCrmBatch(
+      projection.applyClaimedCrm(
         client,
         messages.map((message) => message.value),
       ),
+    // CRM events carry no trace context worth a span each.
+    spanPerMessage: false,
   };
 }
 
@@ -45,7 +50,15 @@ export function metricsConsumers(
 ): ConsumerSpec[] {
   return [
     // A CRM chunk costs a few statements whatever its size, so larger chunks mean fewer commits per event.
-    { groupId: groups.crm, topics: [topics.crm], handler: crmHandler(projection), chunkSize: CRM_CHUNK_SIZE },
+    {
+      groupId: groups.crm,
+      topics: [topics.crm],
+      handler: crmHandler(projection),
+      chunkSize: CRM_CHUNK_SIZE,
+      // CRM figures are sums, free of order across partitions: while one partition's chunk waits on
+      // PostgreSQL, another's is decoded.
+      partitionsConsumedConcurrently: CRM_PARTITIONS_AT_ONCE,
+    },
     {
       groupId: groups.circles,
       topics: [topics.circles],

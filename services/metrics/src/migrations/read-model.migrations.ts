@@ -154,5 +154,12 @@ CREATE TABLE ${schema}.wow_solutions (
 );
 `,
     },
+    {
+      id: '202611281000_applied_event_uuid',
+      sql: `
+-- Every event id is a UUID (both envelopes validate it): 16-byte keys make the per-event claim cheaper than text.
+ALTER TABLE ${schema}.applied_events ALTER COLUMN event_id TYPE uuid USING event_id::uuid;
+`,
+    },
   ];
 }

@@ -126,4 +126,22 @@ describe('MetricsProjection.applyCrmBatch', () => {
       expect.objectContaining({ department_id: 'd-1', contacts: 1_250 }),
     ]);
   });
+
+  it('claims an event id written in upper case once, and takes it in lower case as the same event', async () => {
+    const projection = new MetricsProjection('single', 'Europe/Moscow');
+    const eventId = randomUUID();
+    const thanks = (id: string): CrmEvent => ({
+      ...envelope('2026-06-01T12:00:00+03:00', id),
+      type: 'GratitudeReceived',
+      payload: { gratitudeId: 'g-upper', customerId: 'cust-8', channel: 'web', written: true },
+    });
+    const first = await withTransaction(database.pool, (client) =>
+      projection.claimCrm(client, [thanks(eventId.toUpperCase())], (event) => event),
+    );
+    const again = await withTransaction(database.pool, (client) =>
+      projection.claimCrm(client, [thanks(eventId), thanks(eventId.toUpperCase())], (event) => event),
+    );
+    expect(first.map((event) => event.eventId)).toEqual([eventId.toUpperCase()]);
+    expect(again).toEqual([]);
+  });
 });

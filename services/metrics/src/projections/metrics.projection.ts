@@ -47,24 +47,39 @@ export class MetricsProjection {
    * A whole batch in a handful of statements: one claim, then one upsert per table fed by arrays. Per-event
    * statements cost a round trip each, which capped ingest at a few thousand events per second. The sums are
    * order-free; for handled contacts the batch keeps, per department and date, what sequential application
-   * would have kept (greatest `occurredAt`, the later arrival on a tie).
+   * would have kept (greatest `occurredAt`, the later arrival on a tie). Rows are written in key order, so
+   * chunks of several partitions applied at once wait for each other's row locks but never deadlock.
    */
   async applyCrmBatch(client: PoolClient, events: CrmEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    await this.applyClaimedCrm(client, await this.claimCrm(client, events, (event) => event));
+  }
+
+  /**
+   * Records the events of `items` in `applied_events` and returns the items not applied before (first
+   * occurrence only: a repeated id in one batch is a redelivery).
+   */
+  async claimCrm<E>(client: PoolClient, items: readonly E[], eventOf: (item: E) => CrmEvent): Promise<E[]> {
+    if (items.length === 0) return [];
+    const events = items.map(eventOf);
     const { rows } = await client.query<{ event_id: string }>(
       `INSERT INTO ${this.schema}.applied_events (source, event_id, occurred_at)
-       SELECT 'crm', id, at FROM unnest($1::text[], $2::timestamptz[]) AS x(id, at)
+       SELECT 'crm', id, at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) ORDER BY id
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [events.map((event) => event.eventId), events.map((event) => event.occurredAt)],
     );
+    // PostgreSQL answers UUIDs in lower case; the CRM may write them in upper case.
     const claimed = new Set(rows.map((row) => row.event_id));
+    return items.filter((_item, index) => claimed.delete(events[index]!.eventId.toLowerCase()));
+  }
+
+  /** Folds events already claimed by `claimCrm` in the same transaction into the daily aggregates. */
+  async applyClaimedCrm(client: PoolClient, events: readonly CrmEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const complaints: [string[], string[], string[]] = [[], [], []];
     const gratitudes: [string[], string[], number[]] = [[], [], []];
     const surveys: [string[], string[], (number | null)[], (number | null)[]] = [[], [], [], []];
     const contacts: [string[], string[], number[], string[], string[]] = [[], [], [], [], []];
     for (const event of events) {
-      // First occurrence only: a repeated id in one batch is a redelivery.
-      if (!claimed.delete(event.eventId)) continue;
       if (event.type === 'ContactsHandled') {
         const { payload } = event;
         contacts[0].push(payload.departmentId);
@@ -101,6 +116,7 @@ export class MetricsProjection {
          SELECT local_date, department_id, category, count(*)
          FROM unnest($1::date[], $2::text[], $3::text[]) AS x(local_date, department_id, category)
          GROUP BY local_date, department_id, category
+         ORDER BY local_date, department_id, category
          ON CONFLICT (local_date, department_id, category) DO UPDATE
          SET complaints = d.complaints + EXCLUDED.complaints`,
         complaints,
@@ -112,6 +128,7 @@ export class MetricsProjection {
          SELECT local_date, department_id, count(*), sum(written)
          FROM unnest($1::date[], $2::text[], $3::int[]) AS x(local_date, department_id, written)
          GROUP BY local_date, department_id
+         ORDER BY local_date, department_id
          ON CONFLICT (local_date, department_id) DO UPDATE
          SET gratitudes = d.gratitudes + EXCLUDED.gratitudes, written = d.written + EXCLUDED.written`,
         gratitudes,
@@ -126,6 +143,7 @@ export class MetricsProjection {
            count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6)
          FROM unnest($1::date[], $2::text[], $3::int[], $4::int[]) AS x(local_date, department_id, csi, nps)
          GROUP BY local_date, department_id
+         ORDER BY local_date, department_id
          ON CONFLICT (local_date, department_id) DO UPDATE SET
            answers = d.answers + EXCLUDED.answers,
            csi_answers = d.csi_answers + EXCLUDED.csi_answers,

@@ -128,6 +128,7 @@ export async function rebuildReadModels(
         topics: spec.topics,
         handler: spec.handler,
         chunkSize: spec.chunkSize,
+        partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
         logger,
       }),
   );
@@ -135,7 +136,7 @@ export async function rebuildReadModels(
   const stopRunners = async () => {
     if (stopped) return;
     stopped = true;
-    for (const runner of runners) await runner.stop().catch(() => undefined);
+    await Promise.all(runners.map((runner) => runner.stop().catch(() => undefined)));
   };
   try {
     for (const runner of runners) {
@@ -149,6 +150,7 @@ export async function rebuildReadModels(
       ends,
       options.readTimeoutMs ?? 600_000,
     );
+    logger.info({}, 'rebuild: read up to where the topics ended at the start; switching over');
     await withTransaction(pool, async (client) => {
       await client.query(`LOCK TABLE ${LIVE_SCHEMA}.applied_events IN EXCLUSIVE MODE`);
       const deadline = performance.now() + (options.catchUpTimeoutMs ?? 30_000);
