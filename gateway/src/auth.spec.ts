@@ -31,6 +31,22 @@ describe('token verification', () => {
     });
   });
 
+  it('remembers a verified token until it expires, and answers each caller with its own claims', async () => {
+    let clock = Date.now();
+    const remembering = createTokenVerifier({ kind: 'hs256', secret: SECRET }, () => clock);
+    const token = await signDevelopmentToken({ subject: 'emp-2', roles: ['participant'] }, SECRET, '2m');
+    const first = await remembering(`Bearer ${token}`);
+    first.roles.push('admin');
+    clock += 60_000;
+    await expect(remembering(`Bearer ${token}`)).resolves.toEqual({
+      subject: 'emp-2',
+      roles: ['participant'],
+      departmentId: null,
+    });
+    clock += 61_000;
+    await expect(remembering(`Bearer ${token}`)).rejects.toThrow('The token has expired');
+  });
+
   it('refuses a missing header, a wrong secret, a token without exp and unknown roles', async () => {
     const sign = (claims: Record<string, unknown>, secret = SECRET) =>
       new SignJWT(claims)

@@ -39,22 +39,40 @@ function claimsOf(payload: JWTPayload): VerifiedClaims {
   return { subject: sub, roles: [...new Set(roles as Role[])], departmentId: departmentId ?? null };
 }
 
-export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+/** Tokens whose verification is remembered: about one per active caller. */
+const VERIFIED_TOKENS = 10_000;
+/** A remembered verification is redone at least this often, so a key withdrawn from the JWKS stops counting. */
+const REVERIFY_MS = 60_000;
+
+interface Verified {
+  claims: VerifiedClaims;
+  /** Until when the verification may be reused: the token's `exp`, or sooner. */
+  until: number;
+}
+
+export function createTokenVerifier(config: AuthConfig, now: () => number = Date.now): TokenVerifier {
   const key: Uint8Array | JWTVerifyGetKey =
     config.kind === 'hs256'
       ? new TextEncoder().encode(config.secret)
       : createRemoteJWKSet(new URL(config.jwksUrl));
   const algorithms = config.kind === 'hs256' ? ['HS256'] : ['RS256'];
+  // A client sends the same token with every request: its signature and claims are checked once, not each time.
+  const verified = new Map<string, Verified>();
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match?.[1]) throw unauthenticated('Authentication required: send `Authorization: Bearer <token>`');
+    const token = match[1];
+    const remembered = verified.get(token);
+    if (remembered && now() < remembered.until) return copyOf(remembered.claims);
+    verified.delete(token);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], key as Uint8Array, {
+      ({ payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms,
         requiredClaims: ['sub', 'exp'],
         issuer: config.issuer,
         audience: config.audience,
+        currentDate: new Date(now()),
       }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired');
@@ -62,8 +80,16 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         throw unauthenticated(`The token is not valid (${error.code})`);
       throw error;
     }
-    return claimsOf(payload);
+    const claims = claimsOf(payload);
+    // `exp` is required, so verification succeeded only with one.
+    verified.set(token, { claims, until: Math.min(payload.exp! * 1000, now() + REVERIFY_MS) });
+    if (verified.size > VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+    return copyOf(claims);
   };
+}
+
+function copyOf(claims: VerifiedClaims): VerifiedClaims {
+  return { ...claims, roles: [...claims.roles] };
 }
 
 export interface DevelopmentTokenClaims {

@@ -1,5 +1,5 @@
 // Sliding-window rate limit per client on a Redis sorted set (one member per request, scored by Redis time).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 const WINDOW_MS = 60_000;
@@ -26,6 +26,9 @@ redis.call('PEXPIRE', KEYS[1], window)
 return {1, 0}
 `;
 
+/** Redis keeps scripts by digest: each hit sends the digest, and the script only when Redis lost it. */
+const SLIDING_WINDOW_SHA1 = createHash('sha1').update(SLIDING_WINDOW).digest('hex');
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export class RateLimiter {
@@ -37,15 +40,13 @@ export class RateLimiter {
   /** Counts `weight` requests for `client`; throws when Redis cannot answer (the caller decides to degrade). */
   async hit(client: string, weight = 1): Promise<RateDecision> {
     const counted = Math.min(Math.max(1, weight), this.perMinute);
-    const [allowed, retryMs] = (await this.redis.eval(
-      SLIDING_WINDOW,
-      1,
-      `rate:${client}`,
-      WINDOW_MS,
-      this.perMinute,
-      counted,
-      randomUUID(),
-    )) as [number, number];
+    const args = [1, `rate:${client}`, WINDOW_MS, this.perMinute, counted, randomUUID()] as const;
+    const [allowed, retryMs] = (await this.redis
+      .evalsha(SLIDING_WINDOW_SHA1, ...args)
+      .catch((error: unknown) => {
+        if (!String(error).includes('NOSCRIPT')) throw error;
+        return this.redis.eval(SLIDING_WINDOW, ...args);
+      })) as [number, number];
     if (allowed === 1) return { allowed: true };
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
   }

@@ -134,4 +134,118 @@ describe('CommandRunner and EventStoreProjector on a real PostgreSQL', () => {
     expect(after.rows.length).toBeGreaterThan(20);
     await projector.start();
   });
+
+  describe('with folded states cached', () => {
+    let store: PostgresEventStore;
+    let reads: { streamId: string; afterVersion: number }[];
+
+    /** A runner over the same store, as one instance of the service would be. */
+    const instance = () => new CommandRunner(store, registry, new SimulationAwareClock(clock, true));
+    /** A new stream with the given notes, written by `runner` one after the other. */
+    const streamWith = async (runner: CommandRunner, ...texts: string[]) => {
+      const streamId = `notebook-${randomUUID()}`;
+      for (const text of texts) await runner.run(notebook, streamId, { text }, meta());
+      return streamId;
+    };
+
+    /** Appends the second note of a stream whose first one `runner` wrote: at version 1, reading nothing. */
+    const expectSecondNoteUnread = async (runner: CommandRunner, streamId: string) => {
+      reads = [];
+      const second = await runner.run(notebook, streamId, { text: 'Вторая' }, meta());
+      expect(second).toMatchObject({ ok: true, version: 2, state: { notes: ['Первая', 'Вторая'] } });
+      expect(reads).toEqual([]);
+    };
+
+    beforeEach(() => {
+      reads = [];
+      store = new PostgresEventStore(db.pool);
+      const readStream = store.readStream.bind(store);
+      store.readStream = (streamId, options = {}) => {
+        reads.push({ streamId, afterVersion: options.afterVersion ?? 0 });
+        return readStream(streamId, options);
+      };
+    });
+
+    it('appends at the cached version without reading the stream', async () => {
+      const cached = instance();
+      const streamId = await streamWith(cached, 'Первая');
+      await expectSecondNoteUnread(cached, streamId);
+    });
+
+    it('decides again after a conflict with a write the cache missed, reading only the tail', async () => {
+      const cached = instance();
+      const streamId = await streamWith(cached, 'Первая', 'Вторая');
+      await instance().run(notebook, streamId, { text: 'Чужая' }, meta());
+      reads = [];
+      const outcome = await cached.run(notebook, streamId, { text: 'Четвёртая' }, meta());
+      expect(outcome).toMatchObject({ ok: true, version: 4 });
+      expect(reads).toEqual([{ streamId, afterVersion: 2 }]);
+      const { events } = await store.readStream(streamId);
+      // The number is decided from the state with the other instance's note: the stale one would give 3.
+      expect(events.map((event) => event.payload)).toEqual([
+        { text: 'Первая', number: 1 },
+        { text: 'Вторая', number: 2 },
+        { text: 'Чужая', number: 3 },
+        { text: 'Четвёртая', number: 4 },
+      ]);
+    });
+
+    it('refuses only on the stream as it is, never on a stale cached state', async () => {
+      const limited: Decider<AddNote, NoteAdded, Notebook> = {
+        ...notebook,
+        decide: (command, state, context) =>
+          state.notes.length >= 2
+            ? badInput('text', 'the notebook is full')
+            : notebook.decide(command, state, context),
+      };
+      const cached = instance();
+      const streamId = `notebook-${randomUUID()}`;
+      await cached.run(limited, streamId, { text: 'Первая' }, meta());
+      await instance().run(limited, streamId, { text: 'Чужая' }, meta());
+      const refused = await cached.run(limited, streamId, { text: 'Третья' }, meta());
+      expect(refused).toMatchObject({ ok: false, error: { message: 'the notebook is full' } });
+      // And the load of a query sees the other instance's write too.
+      expect((await cached.load(limited, streamId)).state.notes).toEqual(['Первая', 'Чужая']);
+    });
+
+    it('caches nothing from a run inside a caller’s transaction, which may roll back', async () => {
+      const cached = instance();
+      const streamId = await streamWith(cached, 'Первая');
+      const client = await db.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const inside = await cached.run(notebook, streamId, { text: 'Откатится' }, { ...meta(), client });
+        expect(inside).toMatchObject({ ok: true, version: 2 });
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+      // Appended at the committed version 1 straight away: no conflict, so no read.
+      await expectSecondNoteUnread(cached, streamId);
+    });
+
+    it('retries an append refused with a serialization failure (40001)', async () => {
+      const cached = instance();
+      const streamId = `notebook-${randomUUID()}`;
+      const append = store.appendToStream.bind(store);
+      let refusals = 2;
+      store.appendToStream = (...args) => {
+        if (refusals-- > 0)
+          return Promise.reject(Object.assign(new Error('could not serialize access'), { code: '40001' }));
+        return append(...args);
+      };
+      const outcome = await cached.run(notebook, streamId, { text: 'Со второго раза' }, meta());
+      expect(outcome).toMatchObject({ ok: true, version: 1 });
+      expect(refusals).toBe(-1);
+    });
+
+    it('reads the whole stream again when the store is behind the cache', async () => {
+      const cached = instance();
+      const streamId = await streamWith(cached, 'Первая', 'Вторая');
+      await db.pool.query('DELETE FROM events WHERE stream_id = $1', [streamId]);
+      await db.pool.query('DELETE FROM streams WHERE stream_id = $1', [streamId]);
+      const outcome = await cached.run(notebook, streamId, { text: 'Заново' }, meta());
+      expect(outcome).toMatchObject({ ok: true, version: 1, state: { notes: ['Заново'] } });
+    });
+  });
 });

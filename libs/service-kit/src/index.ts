@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './decider.js';
 export * from './errors.js';
+export * from './folded-state-cache.js';
 export * from './graphql.js';
 export * from './identity.js';
 export * from './runtime.js';

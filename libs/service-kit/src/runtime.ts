@@ -112,7 +112,7 @@ export class ServiceRuntime {
     });
     this.store = new PostgresEventStore(this.pool);
     this.clock = new SimulationAwareClock(systemClock, config.simulationMode);
-    this.commands = new CommandRunner(this.store, options.registry, this.clock, this.metrics);
+    this.commands = new CommandRunner(this.store, options.registry, this.clock, { metrics: this.metrics });
     this.projectors = (options.projections ?? []).map(
       (projection) => new EventStoreProjector(this.pool, projection, { logger: this.logger }),
     );

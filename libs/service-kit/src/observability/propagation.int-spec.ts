@@ -102,8 +102,8 @@ describe('correlation and trace context from an append, through the relay and Ka
     sinkStore = new PostgresEventStore(sink.pool);
     await sinkStore.migrate();
     const clock = new FixedClock('2026-06-01T09:00:00Z');
-    sourceCommands = new CommandRunner(sourceStore, registry, clock, sourceMetrics);
-    const sinkCommands = new CommandRunner(sinkStore, registry, clock, sinkMetrics);
+    sourceCommands = new CommandRunner(sourceStore, registry, clock, { metrics: sourceMetrics });
+    const sinkCommands = new CommandRunner(sinkStore, registry, clock, { metrics: sinkMetrics });
 
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

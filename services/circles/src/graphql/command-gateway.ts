@@ -1,5 +1,5 @@
-// Runs commands for resolvers: one transaction per mutation (several streams and the weekly-rule ledger
-// commit together), retried as a whole on version conflicts, with domain errors raised at the edge.
+// Runs commands for resolvers, with domain errors raised at the edge: one stream's command on its own, or
+// one transaction per mutation (several streams and the weekly-rule ledger commit together), retried whole.
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { isTransientDatabaseError, withTransaction, type Checkpoint } from '@hc/event-store';
@@ -48,9 +48,28 @@ export class CommandGateway {
     }
   }
 
+  /**
+   * One command on one stream, outside any transaction: its append is one atomic statement, and the
+   * runner retries conflicts and transient failures itself (deciding again on the new state).
+   */
+  async run<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    context: CallContext,
+    fieldPrefix?: string,
+  ): Promise<Succeeded<E, S>> {
+    try {
+      return await this.execute(undefined, decider, streamId, command, context, fieldPrefix);
+    } catch (error) {
+      if (error instanceof CommandRefused) raise(error.error);
+      throw error;
+    }
+  }
+
   /** One command inside a `transaction`: the successful outcome, or a CommandRefused that rolls it back. */
   async execute<C, E extends DomainEvent, S>(
-    client: PoolClient,
+    client: PoolClient | undefined,
     decider: Decider<C, E, S>,
     streamId: string,
     command: C,
@@ -61,7 +80,7 @@ export class CommandGateway {
     const outcome = await this.runtime.commands.run(decider, streamId, command, {
       correlationId,
       actor: identity,
-      client,
+      ...(client ? { client } : {}),
     });
     if (!outcome.ok) {
       const { field } = outcome.error;

@@ -205,15 +205,12 @@ export class MeetingResolver {
     fieldPrefix?: string,
   ): Promise<Circle> {
     const caller = requireIdentity(identity);
-    const outcome = await this.gateway.transaction((client) =>
-      this.gateway.execute(
-        client,
-        circleDecider,
-        circlesStreamId.circle(circleId),
-        command,
-        { identity: caller, correlationId },
-        fieldPrefix,
-      ),
+    const outcome = await this.gateway.run(
+      circleDecider,
+      circlesStreamId.circle(circleId),
+      command,
+      { identity: caller, correlationId },
+      fieldPrefix,
     );
     return toCircle(outcome.state);
   }
