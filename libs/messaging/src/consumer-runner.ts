@@ -105,6 +105,12 @@ export interface MessageHandler<T> {
    */
   claim?(client: PoolClient, messages: InboundMessage<T>[]): Promise<InboundMessage<T>[]>;
   /**
+   * Whether a message concerns this handler at all. Those that do not are acknowledged with no transaction
+   * and no record of their id: they have no effect, so a redelivery cannot count one twice. All messages
+   * concern the handler when omitted.
+   */
+  isRelevant?(value: T): boolean;
+  /**
    * False for high-volume messages that carry no trace worth following one by one (CRM events): one
    * consumer span covers the whole chunk, and each message is correlated by its own id.
    */
@@ -140,6 +146,8 @@ export interface ConsumerRunnerOptions<T> {
 export interface ConsumerRunnerStats {
   applied: number;
   duplicates: number;
+  /** Valid messages the handler has nothing to do with (`isRelevant`). */
+  ignored: number;
   deadLettered: number;
   retries: number;
   /** Highest offset seen minus committed, per `topic:partition`, refreshed per batch. */
@@ -169,6 +177,7 @@ export class ConsumerRunner<T> {
   readonly stats: ConsumerRunnerStats = {
     applied: 0,
     duplicates: 0,
+    ignored: 0,
     deadLettered: 0,
     retries: 0,
     lag: new Map(),
@@ -252,6 +261,22 @@ export class ConsumerRunner<T> {
         throw membershipLost(error) ?? error;
       }
     }
+  }
+
+  /** At debug level, in the message's own correlation and trace, like an applied one. */
+  private logIgnored(topic: string, partition: number, message: KafkaMessage, value: T): void {
+    if (!this.logger.debug || this.logger.isLevelEnabled?.('debug') === false) return;
+    const headers = message.headers ?? {};
+    const messageId = this.handler.messageIdOf(value);
+    runWithCorrelation(
+      acceptCorrelationId(headerText(headers, CORRELATION_ID_HEADER)) ?? messageId,
+      () =>
+        this.logger.debug?.(
+          { topic, partition, offset: message.offset, messageId, group: this.options.groupId },
+          'message ignored',
+        ),
+      traceContextFromHeaders(headers),
+    );
   }
 
   private recordLag(topic: string, partition: number, lag: number): void {
@@ -340,13 +365,24 @@ export class ConsumerRunner<T> {
   ): Promise<void> {
     const valid: InboundMessage<T>[] = [];
     const deadLetters: DeadLetter[] = [];
+    let ignored = 0;
     for (const message of messages) {
       const decoded = this.handler.decode(message.value);
-      if (decoded.ok) {
-        valid.push(this.inbound(topic, partition, message, decoded.value, spans));
-      } else {
+      if (!decoded.ok) {
         deadLetters.push({ message, reason: decoded.reason, detail: decoded.detail });
+      } else if (this.handler.isRelevant?.(decoded.value) === false) {
+        ignored += 1;
+        this.logIgnored(topic, partition, message, decoded.value);
+      } else {
+        valid.push(this.inbound(topic, partition, message, decoded.value, spans));
       }
+    }
+    if (ignored > 0) {
+      this.stats.ignored += ignored;
+      this.options.metrics?.processed.inc(
+        { group: this.options.groupId, topic, outcome: 'ignored' },
+        ignored,
+      );
     }
     if (deadLetters.length > 0) await this.publishDeadLetters(topic, partition, deadLetters);
     try {

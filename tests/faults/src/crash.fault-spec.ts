@@ -36,9 +36,12 @@ describe('SIGKILL mid-batch', () => {
     await stack?.close();
   });
 
+  /** What a consumer commit records: circles its processed complaints, metrics its read models' ledger. */
   async function processedCount(service: 'circles' | 'metrics'): Promise<number> {
     const { rows } = await stack.databases[service].pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM processed_messages',
+      service === 'circles'
+        ? 'SELECT count(*)::int AS n FROM processed_messages'
+        : 'SELECT count(*)::int AS n FROM metrics.applied_events',
     );
     return rows[0]!.n;
   }

@@ -261,6 +261,11 @@ export class Ledger {
     return this.events.size;
   }
 
+  /** Distinct acknowledged events of one type. */
+  distinctOf(type: CrmType): number {
+    return [...this.events.values()].filter((event) => event.type === type).length;
+  }
+
   /** Distinct complaint ids: each must have become exactly one situation in circles. */
   complaintIds(): Set<string> {
     return new Set(

@@ -20,6 +20,8 @@ export function complaintLoggedHandler(commands: CommandRunner): MessageHandler<
   return {
     decode: decodeCrmEvent,
     messageIdOf: (event) => event.eventId,
+    // Surveys, thanks and contact volumes are the metrics service's: no transaction here.
+    isRelevant: (event) => event.type === 'ComplaintLogged',
     async apply(client, messages) {
       // A CRM message carries no correlation header: its correlation id is its own event id.
       await eachInMessageContext(messages, async ({ value: event }) => {

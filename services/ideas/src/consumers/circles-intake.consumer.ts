@@ -95,6 +95,8 @@ export function circlesIntakeHandler(
   return {
     decode: decodeCirclesEvent,
     messageIdOf: (envelope) => envelope.eventId,
+    // Most circles events (a brainstorm's ideas above all) propose nothing: no transaction for them.
+    isRelevant: (envelope) => intakeCommand(envelope) !== null,
     async apply(client: PoolClient, messages) {
       await eachInMessageContext(messages, async ({ value: envelope }) => {
         const command = intakeCommand(envelope);

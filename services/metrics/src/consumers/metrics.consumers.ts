@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   type PlainObject,
 } from '@hc/contracts';
-import { eachInMessageContext, type MessageHandler } from '@hc/messaging';
+import { runInMessageContext, type MessageHandler } from '@hc/messaging';
 import type { ConsumerSpec } from '@hc/service-kit';
 import type { EventSource, MetricsProjection } from '../projections/metrics.projection.js';
 
@@ -19,7 +19,7 @@ export function crmHandler(projection: MetricsProjection): MessageHandler<CrmEve
     decode: decodeCrmEvent,
     messageIdOf: (event) => event.eventId,
     // `applied_events` is the record of what was applied: the runner keeps none of its own.
-    claim: (client, messages) => projection.claimCrm(client, messages, (message) => message.value),
+    claim: (client, messages) => projection.claim(client, 'crm', messages, (message) => message.value),
     // A chunk is applied set-wise for throughput.
     apply: (client, messages) =>
       projection.applyClaimedCrm(
@@ -33,12 +33,22 @@ export function crmHandler(projection: MetricsProjection): MessageHandler<CrmEve
 
 function domainHandler(
   decode: MessageHandler<EventEnvelope<string, PlainObject>>['decode'],
-  apply: MetricsProjection['applyCircles'],
+  source: Exclude<EventSource, 'crm'>,
+  projection: MetricsProjection,
 ): MessageHandler<EventEnvelope<string, PlainObject>> {
   return {
     decode,
     messageIdOf: (event) => event.eventId,
-    apply: (client, messages) => eachInMessageContext(messages, (message) => apply(client, message.value)),
+    // `applied_events` is the record of what was applied: the runner keeps none of its own.
+    claim: (client, messages) => projection.claim(client, source, messages, (message) => message.value),
+    apply: (client, messages) =>
+      projection.applyClaimedDomainEvents(
+        client,
+        source,
+        messages,
+        (message) => message.value,
+        (message, apply) => runInMessageContext(message, apply),
+      ),
   };
 }
 
@@ -62,12 +72,12 @@ export function metricsConsumers(
     {
       groupId: groups.circles,
       topics: [topics.circles],
-      handler: domainHandler(decodeCirclesEvent, (client, event) => projection.applyCircles(client, event)),
+      handler: domainHandler(decodeCirclesEvent, 'circles', projection),
     },
     {
       groupId: groups.ideas,
       topics: [topics.ideas],
-      handler: domainHandler(decodeIdeasEvent, (client, event) => projection.applyIdeas(client, event)),
+      handler: domainHandler(decodeIdeasEvent, 'ideas', projection),
     },
   ];
 }

@@ -7,7 +7,7 @@ import { MetricsProjection } from './metrics.projection.js';
 
 const TABLES = ['crm_complaints_daily', 'crm_gratitudes_daily', 'crm_surveys_daily', 'crm_contacts'];
 
-function envelope(occurredAt: string, eventId = randomUUID()) {
+function envelope(occurredAt: string, eventId: string = randomUUID()) {
   return { eventId, schemaVersion: 1 as const, occurredAt };
 }
 
@@ -136,10 +136,10 @@ describe('MetricsProjection.applyCrmBatch', () => {
       payload: { gratitudeId: 'g-upper', customerId: 'cust-8', channel: 'web', written: true },
     });
     const first = await withTransaction(database.pool, (client) =>
-      projection.claimCrm(client, [thanks(eventId.toUpperCase())], (event) => event),
+      projection.claim(client, 'crm', [thanks(eventId.toUpperCase())], (event) => event),
     );
     const again = await withTransaction(database.pool, (client) =>
-      projection.claimCrm(client, [thanks(eventId), thanks(eventId.toUpperCase())], (event) => event),
+      projection.claim(client, 'crm', [thanks(eventId), thanks(eventId.toUpperCase())], (event) => event),
     );
     expect(first.map((event) => event.eventId)).toEqual([eventId.toUpperCase()]);
     expect(again).toEqual([]);

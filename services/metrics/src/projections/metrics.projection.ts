@@ -4,6 +4,7 @@ import type {
   CirclesEventPayloads,
   CrmEvent,
   EventEnvelope,
+  IdeaProposed,
   IdeasEventPayloads,
   PlainObject,
 } from '@hc/contracts';
@@ -11,6 +12,9 @@ import { localDateOf } from '../calendar.js';
 import { assertSchemaName, NO_DEPARTMENT } from '../migrations/read-model.migrations.js';
 
 export type EventSource = 'crm' | 'circles' | 'ideas';
+
+/** One event's effect on the read models; the payload was validated against its type's DTO. */
+type Applier = (client: PoolClient, payload: PlainObject, envelope: AppliedEnvelope) => Promise<void>;
 
 type Appliers<TPayloads> = {
   [K in keyof TPayloads]?: (
@@ -51,21 +55,27 @@ export class MetricsProjection {
    * chunks of several partitions applied at once wait for each other's row locks but never deadlock.
    */
   async applyCrmBatch(client: PoolClient, events: CrmEvent[]): Promise<void> {
-    await this.applyClaimedCrm(client, await this.claimCrm(client, events, (event) => event));
+    await this.applyClaimedCrm(client, await this.claim(client, 'crm', events, (event) => event));
   }
 
   /**
    * Records the events of `items` in `applied_events` and returns the items not applied before (first
-   * occurrence only: a repeated id in one batch is a redelivery).
+   * occurrence only: a repeated id in one batch is a redelivery). Ids are written in order, so batches
+   * claimed at once wait for each other but never deadlock.
    */
-  async claimCrm<E>(client: PoolClient, items: readonly E[], eventOf: (item: E) => CrmEvent): Promise<E[]> {
+  async claim<E>(
+    client: PoolClient,
+    source: EventSource,
+    items: readonly E[],
+    eventOf: (item: E) => { eventId: string; occurredAt: string },
+  ): Promise<E[]> {
     if (items.length === 0) return [];
     const events = items.map(eventOf);
     const { rows } = await client.query<{ event_id: string }>(
       `INSERT INTO ${this.schema}.applied_events (source, event_id, occurred_at)
-       SELECT 'crm', id, at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) ORDER BY id
+       SELECT $1, id, at FROM unnest($2::uuid[], $3::timestamptz[]) AS x(id, at) ORDER BY id
        ON CONFLICT DO NOTHING RETURNING event_id`,
-      [events.map((event) => event.eventId), events.map((event) => event.occurredAt)],
+      [source, events.map((event) => event.eventId), events.map((event) => event.occurredAt)],
     );
     // PostgreSQL answers UUIDs in lower case; the CRM may write them in upper case.
     const claimed = new Set(rows.map((row) => row.event_id));
@@ -172,40 +182,68 @@ export class MetricsProjection {
     }
   }
 
-  async applyCircles(client: PoolClient, event: EventEnvelope<string, PlainObject>): Promise<void> {
-    await this.applyDomainEvent(client, 'circles', event, this.circlesAppliers);
-  }
-
-  async applyIdeas(client: PoolClient, event: EventEnvelope<string, PlainObject>): Promise<void> {
-    await this.applyDomainEvent(client, 'ideas', event, this.ideasAppliers);
-  }
-
-  private async applyDomainEvent<TPayloads>(
+  /** Claims and applies one domain event (tests, and callers outside a consumer). */
+  async applyDomainEvent(
     client: PoolClient,
-    source: EventSource,
+    source: Exclude<EventSource, 'crm'>,
     event: EventEnvelope<string, PlainObject>,
-    appliers: Appliers<TPayloads>,
   ): Promise<void> {
-    const envelope = await this.claim(client, source, event.eventId, event.occurredAt);
-    if (!envelope) return;
-    const apply = appliers[event.type as keyof TPayloads];
-    // The registry validated the payload against the DTO of this type, which implements its interface.
-    if (apply) await apply(client, event.payload as TPayloads[keyof TPayloads], envelope);
+    const claimed = await this.claim(client, source, [event], (item) => item);
+    await this.applyClaimedDomainEvents(client, source, claimed, (item) => item);
   }
 
-  private async claim(
+  /**
+   * Applies domain events already claimed in this transaction, in order. A brainstorm's ideas, the bulk of
+   * the circles stream, are written in one statement; every other event through its applier, inside
+   * `each` (the consumer runs each in its own message's context).
+   */
+  async applyClaimedDomainEvents<M>(
     client: PoolClient,
-    source: EventSource,
-    eventId: string,
-    occurredAt: string,
-  ): Promise<AppliedEnvelope | null> {
-    const { rowCount } = await client.query(
-      `INSERT INTO ${this.schema}.applied_events (source, event_id, occurred_at) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING`,
-      [source, eventId, occurredAt],
+    source: Exclude<EventSource, 'crm'>,
+    items: readonly M[],
+    eventOf: (item: M) => EventEnvelope<string, PlainObject>,
+    each: (item: M, apply: () => Promise<void>) => Promise<void> = (_item, apply) => apply(),
+  ): Promise<void> {
+    // Ideas depend on no other table and no other table on them, so they need not keep their place in order.
+    const ideas = source === 'circles' ? items.filter((item) => eventOf(item).type === 'IdeaProposed') : [];
+    if (ideas.length > 0) await this.insertProposedIdeas(client, ideas.map(eventOf));
+    const appliers: Appliers<CirclesEventPayloads> | Appliers<IdeasEventPayloads> =
+      source === 'circles' ? this.circlesAppliers : this.ideasAppliers;
+    for (const item of items) {
+      const event = eventOf(item);
+      if (source === 'circles' && event.type === 'IdeaProposed') continue;
+      const apply = (appliers as unknown as Record<string, Applier | undefined>)[event.type];
+      if (!apply) continue;
+      const envelope = {
+        eventId: event.eventId,
+        occurredAt: event.occurredAt,
+        localDate: localDateOf(event.occurredAt, this.timeZone),
+      };
+      await each(item, () => apply(client, event.payload, envelope));
+    }
+  }
+
+  private async insertProposedIdeas(
+    client: PoolClient,
+    events: readonly EventEnvelope<string, PlainObject>[],
+  ): Promise<void> {
+    // The registry validated each payload against the DTO of its type, which implements IdeaProposed.
+    const ideas = events.map((event) => ({
+      payload: event.payload as unknown as IdeaProposed,
+      localDate: localDateOf(event.occurredAt, this.timeZone),
+    }));
+    await client.query(
+      `INSERT INTO ${this.schema}.brainstorm_ideas (idea_id, circle_id, author_department_id, builds_on, local_date)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::date[])
+       ON CONFLICT (idea_id) DO NOTHING`,
+      [
+        ideas.map(({ payload }) => payload.ideaId),
+        ideas.map(({ payload }) => payload.circleId),
+        ideas.map(({ payload }) => payload.authorDepartmentId),
+        ideas.map(({ payload }) => payload.parentIdeaId !== null),
+        ideas.map(({ localDate }) => localDate),
+      ],
     );
-    if (rowCount === 0) return null;
-    return { eventId, occurredAt, localDate: localDateOf(occurredAt, this.timeZone) };
   }
 
   private async employeeChange(
@@ -241,19 +279,6 @@ export class MetricsProjection {
       this.employeeChange(client, 'deactivated', payload.employeeId, payload.departmentId, envelope),
     EmployeeReactivated: (client, payload, envelope) =>
       this.employeeChange(client, 'reactivated', payload.employeeId, payload.departmentId, envelope),
-    IdeaProposed: async (client, payload, { localDate }) => {
-      await client.query(
-        `INSERT INTO ${this.schema}.brainstorm_ideas (idea_id, circle_id, author_department_id, builds_on, local_date)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idea_id) DO NOTHING`,
-        [
-          payload.ideaId,
-          payload.circleId,
-          payload.authorDepartmentId,
-          payload.parentIdeaId !== null,
-          localDate,
-        ],
-      );
-    },
     LeafletCompleted: async (client, payload, { localDate }) => {
       await client.query(
         `INSERT INTO ${this.schema}.leaflets (leaflet_id, circle_id, situation_id, category, local_date)
