@@ -11,6 +11,7 @@ import {
 } from '@hc/service-kit';
 import { SUBGRAPH_NAMES, type SubgraphName } from './config.js';
 import type { Logger } from './logger.js';
+import { subgraphFetcher } from './subgraph-fetcher.js';
 
 /** Per-request values the gateway computed from the HTTP request. */
 export interface GatewayContext {
@@ -26,13 +27,9 @@ export interface SubgraphOptions {
   logger: Logger;
 }
 
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
-
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphOptions) {
-    const fetcher = ((url: string, init: RequestInit) =>
-      fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) })) as unknown as Fetcher;
-    super({ url: options.url, fetcher });
+    super({ url: options.url, fetcher: subgraphFetcher(options.timeoutMs) });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

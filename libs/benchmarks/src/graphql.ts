@@ -1,6 +1,7 @@
 // Calls to the stack: through the gateway with a bearer token, or straight to a subgraph with the signed
 // identity headers the gateway would have sent.
 import { SignJWT } from 'jose';
+import { Agent, request } from 'undici';
 import { encodeIdentity, type Role } from '@hc/service-kit';
 
 export interface GraphQLError {
@@ -19,22 +20,29 @@ export interface Caller {
   departmentId: string | null;
 }
 
+/**
+ * The load generator shares the two cores with the stack it measures: undici's `request` on kept-alive
+ * connections costs a fraction of what `fetch` (WHATWG streams and objects per call) costs per request.
+ */
+const client = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
+
 export async function postGraphQL<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown>,
   headers: Record<string, string>,
 ): Promise<GraphQLReply<T>> {
-  const response = await fetch(url, {
+  const response = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
+    dispatcher: client,
   });
-  const text = await response.text();
+  const text = await response.body.text();
   try {
     return JSON.parse(text) as GraphQLReply<T>;
   } catch {
-    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
+    return { errors: [{ message: `HTTP ${response.statusCode}: ${text.slice(0, 200)}` }] };
   }
 }
 
