@@ -3,6 +3,7 @@ import { newEventId, type Actor, type EventEnvelope } from '@hc/contracts';
 import { StreamVersionConflictError, type ExpectedVersion } from './errors.js';
 import { STREAM_VERSION_CONFLICT_SQLSTATE, eventStoreMigrations } from './event-store.migrations.js';
 import { runMigrations } from './migrations.js';
+import type { AppendSignal } from './polling.js';
 
 /** What a writer hands to the store; stream id and version are assigned on append. */
 export interface NewEvent<TType extends string = string, TPayload = unknown> {
@@ -129,7 +130,11 @@ const ANY_RETRIES = 5;
  * commit-visibility order (see append_to_stream).
  */
 export class PostgresEventStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** Told of every append, so this process's readers of the store need not wait for their next poll. */
+    private readonly options: { signal?: AppendSignal } = {},
+  ) {}
 
   async migrate(): Promise<void> {
     await runMigrations(this.pool, 'event_store_migrations', eventStoreMigrations);
@@ -160,13 +165,17 @@ export class PostgresEventStore {
     );
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.callAppend(
+        const result = await this.callAppend(
           options.client ?? this.pool,
           streamId,
           expected,
           options.commandId,
           serialised,
         );
+        // Inside a caller's transaction the events are not committed yet: the readers then keep polling
+        // at their short delay for a while, which finds them once the caller commits.
+        if (result.appended) this.options.signal?.notify(result.checkpoint);
+        return result;
       } catch (error) {
         const retryable =
           options.expectedVersion === 'any' &&

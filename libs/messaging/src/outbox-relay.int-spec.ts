@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
 import type { PoolClient } from 'pg';
-import { PostgresEventStore, type NewEvent } from '@hc/event-store';
+import { AppendSignal, PostgresEventStore, compareCheckpoints, type NewEvent } from '@hc/event-store';
 import type { EventEnvelope, MessageDecoder } from '@hc/contracts';
 import {
   createTestDatabase,
@@ -140,6 +140,51 @@ describe('outbox relay and consumer runner on real Kafka and PostgreSQL', () => 
         ].sort(),
       );
       expect(messages[0]!.headers['event-type']).toBe('IdeaProposed');
+    } finally {
+      await relay.stop();
+      await producer.disconnect();
+    }
+  });
+
+  it('polls less and less while nothing is appended, and publishes an event appended in-process at once', async () => {
+    const topic = await freshTopic();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const appendSignal = new AppendSignal();
+    const signalledStore = new PostgresEventStore(source.pool, { signal: appendSignal });
+    // A ceiling far above what the test waits: only the wake-up can publish the event in time.
+    const relay = new OutboxRelay({
+      pool: source.pool,
+      producer,
+      topic,
+      name: `woken-${topic}`,
+      idleDelayMs: 20,
+      maxIdleDelayMs: 60_000,
+      appendSignal,
+    });
+    await relay.migrate();
+    relay.start();
+    try {
+      // First the events earlier tests left in the store.
+      await eventually(async () => ((await relay.backlog()) === 0 && relay.stats.active ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'the relay to catch up',
+      });
+      const pollsBefore = relay.polls;
+      // Idle waits of 20, 40, 80, … ms: about seven polls in 1.5 s where a fixed 20 ms made 75.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(relay.polls - pollsBefore).toBeLessThan(15);
+
+      // The relay is now in a wait of about 1.3 s.
+      const appendedAt = performance.now();
+      const { checkpoint } = await signalledStore.appendToStream(`woken-${randomUUID()}`, [anEvent(0, 0)], {
+        expectedVersion: 0,
+      });
+      await eventually(
+        () => (compareCheckpoints(relay.stats.lastCheckpoint, checkpoint!) >= 0 ? true : undefined),
+        { timeoutMs: 5_000, intervalMs: 5, what: 'the appended event to be published' },
+      );
+      expect(performance.now() - appendedAt).toBeLessThan(500);
     } finally {
       await relay.stop();
       await producer.disconnect();

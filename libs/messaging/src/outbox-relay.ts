@@ -2,8 +2,10 @@ import type { Pool, PoolClient } from 'pg';
 import type { Producer, Message } from 'kafkajs';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
+  IdlePacing,
   PostgresEventStore,
   START_CHECKPOINT,
+  type AppendSignal,
   checkpointOf,
   type Checkpoint,
   type RecordedEvent,
@@ -22,7 +24,12 @@ export interface OutboxRelayOptions {
   /** Names the checkpoint and the lock: one active relay per name. */
   name: string;
   batchSize?: number;
+  /** The wait after the first poll that found nothing; it doubles while polls keep finding nothing. */
   idleDelayMs?: number;
+  /** The ceiling of the idle wait: how late, at most, an event appended by another process is seen. */
+  maxIdleDelayMs?: number;
+  /** Appends in this process, which end the idle wait at once. */
+  appendSignal?: AppendSignal;
   /** How often a standby instance tries to take over the relay lock. */
   standbyRetryMs?: number;
   logger?: Logger;
@@ -80,12 +87,13 @@ function toMessage(event: RecordedEvent, publishSpan: Span): Message {
 export class OutboxRelay {
   private readonly store: PostgresEventStore;
   private readonly batchSize: number;
-  private readonly idleDelayMs: number;
+  private readonly pacing: IdlePacing;
   private readonly standbyRetryMs: number;
   private readonly logger: Logger;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private pollCount = 0;
   readonly stats: OutboxRelayStats = {
     published: 0,
     batches: 0,
@@ -96,7 +104,12 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.store = new PostgresEventStore(options.pool);
     this.batchSize = options.batchSize ?? 500;
-    this.idleDelayMs = options.idleDelayMs ?? 20;
+    const idleDelayMs = options.idleDelayMs ?? 20;
+    this.pacing = new IdlePacing({
+      idleDelayMs,
+      maxIdleDelayMs: Math.max(idleDelayMs, options.maxIdleDelayMs ?? 200),
+      ...(options.appendSignal ? { signal: options.appendSignal } : {}),
+    });
     this.standbyRetryMs = options.standbyRetryMs ?? 2_000;
     this.logger = options.logger ?? silentLogger;
     options.metrics?.trackOutbox(options.name, () => this.backlog());
@@ -131,7 +144,13 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    this.pacing.interrupt();
     await this.loop;
+  }
+
+  /** How many times the leader read the store for new events (tests and diagnostics). */
+  get polls(): number {
+    return this.pollCount;
   }
 
   private async superviseLoop(): Promise<void> {
@@ -159,10 +178,12 @@ export class OutboxRelay {
       let checkpoint = await this.loadCheckpoint(client);
       while (this.running) {
         const events = await this.store.readAllAfter(checkpoint, this.batchSize, client);
+        this.pollCount += 1;
         if (events.length === 0) {
-          await this.sleep(this.idleDelayMs);
+          await this.pacing.idle(checkpoint);
           continue;
         }
+        this.pacing.found();
         await this.publish(events);
         checkpoint = checkpointOf(events.at(-1)!);
         await client.query(

@@ -1,11 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
 import {
+  IdlePacing,
   PostgresEventStore,
   START_CHECKPOINT,
   checkpointOf,
   compareCheckpoints,
   runMigrations,
   withTransaction,
+  type AppendSignal,
   type Checkpoint,
   type RecordedEvent,
 } from '@hc/event-store';
@@ -18,6 +20,17 @@ export interface Projection {
   apply(client: PoolClient, events: RecordedEvent[]): Promise<void>;
   /** Empties the projection's tables, for a rebuild from the first event. */
   reset?(client: PoolClient): Promise<void>;
+}
+
+export interface ProjectorOptions {
+  batchSize?: number;
+  /** The wait after the first poll that found nothing; it doubles while polls keep finding nothing. */
+  idleDelayMs?: number;
+  /** The ceiling of the idle wait: how late, at most, an event appended by another process is applied. */
+  maxIdleDelayMs?: number;
+  /** Appends in this process, which end the idle wait at once. */
+  appendSignal?: AppendSignal;
+  logger?: Logger;
 }
 
 const projectorMigrations = [
@@ -44,13 +57,26 @@ export class EventStoreProjector {
   private loop: Promise<void> | undefined;
   private position: Checkpoint = START_CHECKPOINT;
   private waiters: { target: Checkpoint; resolve: () => void }[] = [];
+  private readonly pacing: IdlePacing;
+  private pollCount = 0;
 
   constructor(
     private readonly pool: Pool,
     private readonly projection: Projection,
-    private readonly options: { batchSize?: number; idleDelayMs?: number; logger?: Logger } = {},
+    private readonly options: ProjectorOptions = {},
   ) {
     this.store = new PostgresEventStore(pool);
+    const idleDelayMs = options.idleDelayMs ?? 10;
+    this.pacing = new IdlePacing({
+      idleDelayMs,
+      maxIdleDelayMs: Math.max(idleDelayMs, options.maxIdleDelayMs ?? 200),
+      ...(options.appendSignal ? { signal: options.appendSignal } : {}),
+    });
+  }
+
+  /** How many times the store was read for new events (tests and diagnostics). */
+  get polls(): number {
+    return this.pollCount;
   }
 
   async migrate(): Promise<void> {
@@ -67,6 +93,7 @@ export class EventStoreProjector {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.pacing.interrupt();
     await this.loop;
   }
 
@@ -82,14 +109,18 @@ export class EventStoreProjector {
           resolve();
         },
       });
+      // A reader is waiting: poll now rather than at the end of a long idle wait.
+      this.pacing.wake();
     });
   }
 
   /** Applies everything available now; returns how many events were applied. */
   async catchUp(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 500;
     let applied = 0;
     for (;;) {
-      const events = await this.store.readAllAfter(this.position, this.options.batchSize ?? 500);
+      const events = await this.store.readAllAfter(this.position, batchSize);
+      this.pollCount += 1;
       if (events.length === 0) return applied;
       const next = checkpointOf(events.at(-1)!);
       await withTransaction(this.pool, async (client) => {
@@ -104,6 +135,8 @@ export class EventStoreProjector {
       this.position = next;
       applied += events.length;
       this.releaseWaiters();
+      // A short batch was everything visible: reading again at once would most likely find nothing.
+      if (events.length < batchSize) return applied;
     }
   }
 
@@ -130,9 +163,10 @@ export class EventStoreProjector {
     const logger = this.options.logger ?? silentLogger;
     while (this.running) {
       try {
+        // catchUp returns once a read found less than a batch, so even after applying events the loop waits.
         const applied = await this.catchUp();
-        if (applied === 0)
-          await new Promise((resolve) => setTimeout(resolve, this.options.idleDelayMs ?? 10));
+        if (applied > 0) this.pacing.found();
+        await this.pacing.idle(this.position, this.waiters.length > 0);
       } catch (error) {
         logger.error({ err: error, projection: this.projection.name }, 'projection failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 1_000));

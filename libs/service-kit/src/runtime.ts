@@ -15,7 +15,13 @@ import type { INestApplication, Type } from '@nestjs/common';
 import pg from 'pg';
 import type { Kafka, Producer } from 'kafkajs';
 import { systemClock, type EventRegistry } from '@hc/contracts';
-import { PostgresEventStore, runMigrations, type Checkpoint, type Migration } from '@hc/event-store';
+import {
+  AppendSignal,
+  PostgresEventStore,
+  runMigrations,
+  type Checkpoint,
+  type Migration,
+} from '@hc/event-store';
 import {
   ConsumerRunner,
   OutboxRelay,
@@ -78,6 +84,8 @@ export class ServiceRuntime {
   readonly pool: pg.Pool;
   readonly kafka: Kafka;
   readonly store: PostgresEventStore;
+  /** Appends through `store`, which wake the relay and the projectors of this process. */
+  readonly appendSignal = new AppendSignal();
   readonly clock: SimulationAwareClock;
   readonly commands: CommandRunner;
   readonly logger: Logger;
@@ -110,11 +118,15 @@ export class ServiceRuntime {
       clientId: config.service,
       logger: this.logger,
     });
-    this.store = new PostgresEventStore(this.pool);
+    this.store = new PostgresEventStore(this.pool, { signal: this.appendSignal });
     this.clock = new SimulationAwareClock(systemClock, config.simulationMode);
     this.commands = new CommandRunner(this.store, options.registry, this.clock, { metrics: this.metrics });
     this.projectors = (options.projections ?? []).map(
-      (projection) => new EventStoreProjector(this.pool, projection, { logger: this.logger }),
+      (projection) =>
+        new EventStoreProjector(this.pool, projection, {
+          logger: this.logger,
+          appendSignal: this.appendSignal,
+        }),
     );
   }
 
@@ -146,6 +158,7 @@ export class ServiceRuntime {
         name: this.options.config.service,
         logger: this.logger,
         metrics: this.metrics.messaging,
+        appendSignal: this.appendSignal,
       });
       await this.relay.migrate();
       this.relay.start();

@@ -1,4 +1,6 @@
-// Runs one outbox relay as a process of its own (DATABASE_URL, KAFKA_BROKERS, RELAY_TOPIC, RELAY_NAME).
+// Runs one outbox relay as a process of its own (DATABASE_URL, KAFKA_BROKERS, RELAY_TOPIC, RELAY_NAME;
+// optional RELAY_BATCH_SIZE, RELAY_IDLE_DELAY_MS, RELAY_MAX_IDLE_DELAY_MS). Nothing appends in this process,
+// so it finds new events by polling alone: at most RELAY_MAX_IDLE_DELAY_MS after they commit.
 import pg from 'pg';
 import { createKafka, kafkaSettingsFromEnv } from '../kafka.js';
 import { OutboxRelay } from '../outbox-relay.js';
@@ -19,6 +21,11 @@ const consoleLogger: Logger = {
     ),
 };
 
+function optionalNumber(name: string): number | undefined {
+  const value = process.env[name];
+  return value ? Number(value) : undefined;
+}
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} must be set`);
@@ -36,6 +43,8 @@ const relay = new OutboxRelay({
   topic: required('RELAY_TOPIC'),
   name: required('RELAY_NAME'),
   batchSize: Number(process.env.RELAY_BATCH_SIZE ?? 500),
+  idleDelayMs: optionalNumber('RELAY_IDLE_DELAY_MS'),
+  maxIdleDelayMs: optionalNumber('RELAY_MAX_IDLE_DELAY_MS'),
   logger: consoleLogger,
 });
 await relay.migrate();
