@@ -66,7 +66,7 @@ export function subgraphFetcher(timeoutMs: number, dispatcher: Dispatcher = shar
   return async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
     try {
       const response = await request(url, {
-        method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+        method: init.method ?? 'GET',
         headers: init.headers,
         body: init.body,
         dispatcher,
