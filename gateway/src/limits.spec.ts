@@ -95,6 +95,17 @@ describe('describeOperation', () => {
     });
   });
 
+  it('answers a document seen before the same way, whatever a caller did with the earlier answer', () => {
+    const query = 'query A { circles { id } } mutation B { scheduleCircle(title: "x") { id } }';
+    describeOperation({ query, operationName: 'A' }).rootFields.push('Query.tampered');
+    expect(describeOperation({ query, operationName: 'A' })).toEqual({
+      kind: 'query',
+      rootFields: ['Query.circles'],
+    });
+    expect(describeOperation({ query, operationName: 'B' }).kind).toBe('mutation');
+    expect(describeOperation({ query }).kind).toBe('unknown');
+  });
+
   it('is unknown without a document or when it does not parse', () => {
     expect(describeOperation({ extensions: { persistedQuery: {} } }).kind).toBe('unknown');
     expect(describeOperation({ query: '{ broken' }).kind).toBe('unknown');

@@ -83,15 +83,34 @@ export function rootFieldsOf(
   return [...names];
 }
 
+/** Clients send the same few documents again and again; each is parsed once (a bounded number of them). */
+const MAX_DESCRIBED = 1_000;
+const MAX_DESCRIBED_LENGTH = 16 * 1024;
+const described = new Map<string, OperationInfo>();
+
 export function describeOperation(operation: RawOperation): OperationInfo {
   if (typeof operation.query !== 'string') return { kind: 'unknown', rootFields: [] };
+  if (operation.query.length > MAX_DESCRIBED_LENGTH)
+    return describeDocument(operation.query, operation.operationName);
+  const key = `${typeof operation.operationName === 'string' ? operation.operationName : ''}\n${operation.query}`;
+  let info = described.get(key);
+  if (!info) {
+    info = describeDocument(operation.query, operation.operationName);
+    // Oldest first out: a Map keeps insertion order.
+    if (described.size >= MAX_DESCRIBED) described.delete(described.keys().next().value!);
+    described.set(key, info);
+  }
+  return { kind: info.kind, rootFields: [...info.rootFields] };
+}
+
+function describeDocument(query: string, operationName: unknown): OperationInfo {
   let document: DocumentNode;
   try {
-    document = parse(operation.query);
+    document = parse(query);
   } catch {
     return { kind: 'unknown', rootFields: [] };
   }
-  const selected = selectedOperation(document, operation.operationName);
+  const selected = selectedOperation(document, operationName);
   if (!selected) return { kind: 'unknown', rootFields: [] };
   return { kind: selected.operation, rootFields: rootFieldsOf(selected, fragmentsOf(document)) };
 }
