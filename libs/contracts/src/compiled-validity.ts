@@ -85,18 +85,16 @@ function compile(dto: DtoClass): Check | null {
   const targetName = dto.name;
   return (object) => {
     for (const key in object) if (!allowed.has(key)) return false;
+    // One arguments object per check, refilled for each rule: validators read it synchronously and keep nothing.
+    const args: ValidationArguments = { targetName, property: '', object, value: undefined, constraints: [] };
     for (const property of properties) {
       const value = object[property.name];
       if (!property.conditions.every((condition) => condition(object, value))) continue;
       for (const rule of property.rules) {
         if (rule.validateIf && !rule.validateIf(object, value)) continue;
-        const args: ValidationArguments = {
-          targetName,
-          property: property.name,
-          object,
-          value,
-          constraints: rule.constraints,
-        };
+        args.property = property.name;
+        args.value = value;
+        args.constraints = rule.constraints;
         if (rule.each && Array.isArray(value)) {
           if (!value.every((item) => rule.validate(item, args) === true)) return false;
         } else if (rule.validate(value, args) !== true) {

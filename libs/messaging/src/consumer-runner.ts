@@ -138,6 +138,8 @@ export interface ConsumerRunnerOptions<T> {
   maxAttempts?: number;
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
+  /** How long a fetch waits on the broker for new messages, and so how long `stop` may wait; default 1 s. */
+  maxWaitTimeInMs?: number;
   logger?: Logger;
   metrics?: MessagingMetrics;
   onDeadLetter?(reason: ConsumerDeadLetterReason, topic: string): void;
@@ -194,7 +196,7 @@ export class ConsumerRunner<T> {
       heartbeatInterval: 3_000,
       // An idle consumer's fetch waits this long on the broker, and stopping waits for that fetch: kafkajs'
       // 5 s default made every stop (a deploy, a rebuild's switch-over) take up to 5 s.
-      maxWaitTimeInMs: 1_000,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }

@@ -14,6 +14,8 @@ import { MetricsProjection, type EventSource } from '../projections/metrics.proj
 export const REBUILD_SCHEMA = 'metrics_rebuild';
 const RETIRED_SCHEMA = 'metrics_retired';
 const REBUILD_LEDGER = `${REBUILD_SCHEMA}_migrations`;
+const REBUILD_FETCH_WAIT_MS = 100;
+const PROGRESS_POLL_MS = 100;
 
 export interface RebuildOptions {
   logger?: Logger;
@@ -72,7 +74,7 @@ async function waitUntilRead(
       if (behind === 0) return;
       if (performance.now() > deadline)
         throw new Error(`rebuild: ${behind} partitions not read in ${timeoutMs} ms`);
-      await sleep(250);
+      await sleep(PROGRESS_POLL_MS);
     }
   } finally {
     await admin.disconnect();
@@ -129,6 +131,8 @@ export async function rebuildReadModels(
         handler: spec.handler,
         chunkSize: spec.chunkSize,
         partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
+        // Short-lived consumers: a short long-poll lets the switch-over stop them without waiting.
+        maxWaitTimeInMs: REBUILD_FETCH_WAIT_MS,
         logger,
       }),
   );
@@ -152,6 +156,8 @@ export async function rebuildReadModels(
     );
     logger.info({}, 'rebuild: read up to where the topics ended at the start; switching over');
     await withTransaction(pool, async (client) => {
+      // Durable whatever the pool's setting: once this commit is on disk, so is every rebuilt row before it.
+      await client.query('SET LOCAL synchronous_commit = on');
       await client.query(`LOCK TABLE ${LIVE_SCHEMA}.applied_events IN EXCLUSIVE MODE`);
       const deadline = performance.now() + (options.catchUpTimeoutMs ?? 30_000);
       for (
