@@ -35,7 +35,11 @@ export interface IdlePacingOptions {
   signal?: AppendSignal;
 }
 
-const DEFAULT_ANNOUNCED_FOR_MS = 1_000;
+/**
+ * Long enough for a busy server's horizon: a transaction held open anywhere on it keeps a committed event
+ * invisible meanwhile. A rolled-back append costs this long of short polls, once.
+ */
+const DEFAULT_ANNOUNCED_FOR_MS = 10_000;
 
 /**
  * The wait between the polls of a loop that reads the event store. Each empty poll doubles the wait,
