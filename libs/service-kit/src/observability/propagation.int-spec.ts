@@ -178,7 +178,7 @@ describe('correlation and trace context from an append, through the relay and Ka
       [streamId],
     );
     const eventId = rows[0]!.event_id;
-    expect(rows[0]!.trace_context.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(rows[0]!.trace_context.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
     // Not yet published: the backlog counts it.
     expect(await metricLines(sourceMetrics, 'hc_outbox_backlog')).toEqual([
       'hc_outbox_backlog{relay="obs",service="obs-source"} 1',
@@ -189,7 +189,7 @@ describe('correlation and trace context from an append, through the relay and Ka
 
     const [message] = await readTopic(kafka, topic, 1);
     expect(message!.headers[CORRELATION_ID_HEADER]).toBe('corr-int.1');
-    expect(message!.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(message!.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
 
     const received = await eventually(() => seen.find((entry) => entry.eventId === eventId), {
       timeoutMs: 60_000,

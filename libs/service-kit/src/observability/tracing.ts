@@ -3,6 +3,8 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BasicTracerProvider,
   ConsoleSpanExporter,
   SimpleSpanProcessor,
@@ -36,6 +38,9 @@ export function setupTracing(
   const exporter = options.exporter ?? exporterFromEnv(env);
   const provider = new BasicTracerProvider({
     spanProcessors: exporter ? [new SimpleSpanProcessor(exporter)] : [],
+    // Without an exporter nobody reads a span's attributes or timings: spans keep their ids (logs and Kafka
+    // headers carry them) but record nothing, and say so downstream (W3C sampled flag 00).
+    sampler: exporter ? new AlwaysOnSampler() : new AlwaysOffSampler(),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
