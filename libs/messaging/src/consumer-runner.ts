@@ -140,6 +140,8 @@ export interface ConsumerRunnerOptions<T> {
   sessionTimeoutMs?: number;
   /** How long a fetch waits on the broker for new messages, and so how long `stop` may wait; default 1 s. */
   maxWaitTimeInMs?: number;
+  /** Bytes fetched per partition at most (kafkajs' default 1 MiB): a chunk never spans two fetches. */
+  maxBytesPerPartition?: number;
   logger?: Logger;
   metrics?: MessagingMetrics;
   onDeadLetter?(reason: ConsumerDeadLetterReason, topic: string): void;
@@ -197,6 +199,7 @@ export class ConsumerRunner<T> {
       // An idle consumer's fetch waits this long on the broker, and stopping waits for that fetch: kafkajs'
       // 5 s default made every stop (a deploy, a rebuild's switch-over) take up to 5 s.
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
+      ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }

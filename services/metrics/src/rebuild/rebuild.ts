@@ -15,6 +15,8 @@ export const REBUILD_SCHEMA = 'metrics_rebuild';
 const RETIRED_SCHEMA = 'metrics_retired';
 const REBUILD_LEDGER = `${REBUILD_SCHEMA}_migrations`;
 const REBUILD_FETCH_WAIT_MS = 100;
+const REBUILD_CHUNK_FACTOR = 5;
+const REBUILD_FETCH_BYTES = 8 * 1024 * 1024;
 const PROGRESS_POLL_MS = 100;
 
 export interface RebuildOptions {
@@ -129,7 +131,9 @@ export async function rebuildReadModels(
         groupId: spec.groupId,
         topics: spec.topics,
         handler: spec.handler,
-        chunkSize: spec.chunkSize,
+        // Catching up on a whole topic: bigger chunks fold more events into each aggregate row they upsert.
+        chunkSize: spec.chunkSize === undefined ? undefined : spec.chunkSize * REBUILD_CHUNK_FACTOR,
+        maxBytesPerPartition: REBUILD_FETCH_BYTES,
         partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
         // Short-lived consumers: a short long-poll lets the switch-over stop them without waiting.
         maxWaitTimeInMs: REBUILD_FETCH_WAIT_MS,
