@@ -1,6 +1,6 @@
 // The gateway's request context (correlation id, server span), its Prometheus registry and request latency.
 import type { NextFunction, Request, Response } from 'express';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { Counter, type Histogram, type Registry } from 'prom-client';
 import {
   CORRELATION_HEADER,
@@ -8,6 +8,7 @@ import {
   TRACER_NAME,
   correlationIdOrNew,
   createRegistry,
+  endServerSpan,
   graphqlDurationHistogram,
   runWithCorrelation,
   type PinoLogger,
@@ -93,23 +94,11 @@ export function requestContext(metrics: GatewayMetrics, logger: PinoLogger) {
       const outcome = res.statusCode < 400 ? 'ok' : 'error';
       metrics.graphqlDuration.observe({ operation, type, outcome }, seconds);
       span.updateName(`${type} ${operation}`);
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      if (logger.isLevelEnabled('debug')) {
-        const { traceId, spanId } = span.spanContext();
-        logger.debug(
-          {
-            correlationId,
-            traceId,
-            spanId,
-            operation,
-            status: res.statusCode,
-            durationMs: Math.round(seconds * 1000),
-          },
-          'request completed',
-        );
-      }
+      endServerSpan(span, res.statusCode, logger, {
+        correlationId,
+        operation,
+        durationMs: Math.round(seconds * 1000),
+      });
     });
     runWithCorrelation(correlationId, next, trace.setSpan(ROOT_CONTEXT, span));
   };

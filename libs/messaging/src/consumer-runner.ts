@@ -36,6 +36,11 @@ export interface InboundMessage<T> {
   traceContext?: Context;
 }
 
+/** The producer's `x-correlation-id` when acceptable, else the message's own id. */
+function correlationIdOf(headers: IHeaders, messageId: string): string {
+  return acceptCorrelationId(headerText(headers, CORRELATION_ID_HEADER)) ?? messageId;
+}
+
 /** Runs `fn` as the message's work: logs and appended events carry its correlation id and trace. */
 export function runInMessageContext<R>(message: InboundMessage<unknown>, fn: () => R): R {
   return runWithCorrelation(message.correlationId ?? message.messageId, fn, message.traceContext);
@@ -274,7 +279,7 @@ export class ConsumerRunner<T> {
     const headers = message.headers ?? {};
     const messageId = this.handler.messageIdOf(value);
     runWithCorrelation(
-      acceptCorrelationId(headerText(headers, CORRELATION_ID_HEADER)) ?? messageId,
+      correlationIdOf(headers, messageId),
       () =>
         this.logger.debug?.(
           { topic, partition, offset: message.offset, messageId, group: this.options.groupId },
@@ -327,7 +332,7 @@ export class ConsumerRunner<T> {
       key: message.key?.toString() ?? null,
       headers,
       timestamp: message.timestamp,
-      correlationId: acceptCorrelationId(headerText(headers, CORRELATION_ID_HEADER)) ?? messageId,
+      correlationId: correlationIdOf(headers, messageId),
     };
     if (this.handler.spanPerMessage === false) return inbound;
     const parent = traceContextFromHeaders(headers);

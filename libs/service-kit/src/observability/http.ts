@@ -4,11 +4,12 @@ import { Controller, Get, Header, Inject, Injectable, type NestMiddleware } from
 import { Plugin } from '@nestjs/apollo';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Span } from '@opentelemetry/api';
 import { prometheusContentType } from 'prom-client';
 import { CORRELATION_ID_HEADER, TRACER_NAME, correlationIdOrNew, runWithCorrelation } from '@hc/messaging';
 import { SERVICE_RUNTIME } from '../runtime.token.js';
 import type { ServiceRuntime } from '../runtime.js';
+import type { PinoLogger } from './logging.js';
 
 /** The first root field of an operation: a label the schema bounds. */
 export function firstRootField(operation: OperationDefinitionNode | undefined): string | undefined {
@@ -37,26 +38,36 @@ export class RequestContextMiddleware implements NestMiddleware {
       );
     const started = performance.now();
     res.setHeader(CORRELATION_ID_HEADER, correlationId);
-    res.once('finish', () => {
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      const logger = this.runtime.rootLogger;
-      if (logger.isLevelEnabled('debug')) {
-        const { traceId, spanId } = span.spanContext();
-        logger.debug(
-          {
-            correlationId,
-            traceId,
-            spanId,
-            status: res.statusCode,
-            durationMs: Math.round(performance.now() - started),
-          },
-          'request completed',
-        );
-      }
-    });
+    res.once('finish', () =>
+      endServerSpan(span, res.statusCode, this.runtime.rootLogger, {
+        correlationId,
+        durationMs: Math.round(performance.now() - started),
+      }),
+    );
     runWithCorrelation(correlationId, next, trace.setSpan(parent, span));
+  }
+}
+
+/**
+ * Ends a request's server span with its status and, at debug level, logs the request under the span's
+ * trace: the subgraphs' and the gateway's requests alike.
+ */
+export function endServerSpan(
+  span: Span,
+  status: number,
+  logger: Pick<PinoLogger, 'isLevelEnabled' | 'debug'>,
+  fields: { correlationId: string; durationMs: number; operation?: string },
+): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+  if (logger.isLevelEnabled('debug')) {
+    const { traceId, spanId } = span.spanContext();
+    const { correlationId, operation, durationMs } = fields;
+    logger.debug(
+      { correlationId, traceId, spanId, ...(operation ? { operation } : {}), status, durationMs },
+      'request completed',
+    );
   }
 }
 
