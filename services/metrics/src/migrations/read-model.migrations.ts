@@ -161,5 +161,19 @@ CREATE TABLE ${schema}.wow_solutions (
 ALTER TABLE ${schema}.applied_events ALTER COLUMN event_id TYPE uuid USING event_id::uuid;
 `,
     },
+    {
+      id: '202611290900_applied_watermarks',
+      sql: `
+-- The newest occurredAt applied, per source, kept per chunk: an index on every ledger row's occurredAt cost
+-- an insert per event for the one figure (the read models' "as of") that needs it.
+CREATE TABLE ${schema}.applied_watermarks (
+  source text PRIMARY KEY,
+  latest_occurred_at timestamptz NOT NULL
+);
+INSERT INTO ${schema}.applied_watermarks (source, latest_occurred_at)
+SELECT source, max(occurred_at) FROM ${schema}.applied_events GROUP BY source;
+ALTER TABLE ${schema}.applied_events DROP COLUMN occurred_at;
+`,
+    },
   ];
 }

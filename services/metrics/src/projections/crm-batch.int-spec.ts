@@ -127,6 +127,82 @@ describe('MetricsProjection.applyCrmBatch', () => {
     ]);
   });
 
+  it('adds up each date and department: complaints per category, thanks, CSI and NPS answers', async () => {
+    const projection = new MetricsProjection('sums', 'Europe/Moscow');
+    await runMigrations(database.pool, 'sums_migrations', readModelMigrations('sums'));
+    await withTransaction(database.pool, (client) => projection.applyCrmBatch(client, events()));
+    const day = `to_char(local_date, 'YYYY-MM-DD') AS day`;
+    const { rows: complaints } = await database.pool.query(
+      `SELECT ${day}, department_id, category, complaints FROM sums.crm_complaints_daily ORDER BY local_date`,
+    );
+    expect(complaints).toEqual([
+      { day: '2026-05-14', department_id: 'd-1', category: 'billing', complaints: 1 },
+      { day: '2026-05-15', department_id: '', category: 'billing', complaints: 1 },
+    ]);
+    const { rows: gratitudes } = await database.pool.query(
+      `SELECT ${day}, department_id, gratitudes, written FROM sums.crm_gratitudes_daily`,
+    );
+    expect(gratitudes).toEqual([{ day: '2026-05-14', department_id: 'd-1', gratitudes: 2, written: 1 }]);
+    const { rows: surveys } = await database.pool.query(
+      `SELECT ${day}, department_id, answers, csi_answers, csi_sum, csi_sum_of_squares, csi_satisfied,
+         nps_answers, promoters, detractors FROM sums.crm_surveys_daily`,
+    );
+    // CSI 5, null, 2; NPS null, 3, 10.
+    expect(surveys).toEqual([
+      {
+        day: '2026-05-14',
+        department_id: 'd-1',
+        answers: 3,
+        csi_answers: 2,
+        csi_sum: '7',
+        csi_sum_of_squares: '29',
+        csi_satisfied: 1,
+        nps_answers: 2,
+        promoters: 1,
+        detractors: 1,
+      },
+    ]);
+  });
+
+  it('applies only the new events of a batch that holds some applied before, and keeps the newest occurredAt', async () => {
+    const projection = new MetricsProjection('mixed', 'Europe/Moscow');
+    await runMigrations(database.pool, 'mixed_migrations', readModelMigrations('mixed'));
+    const thanks = (occurredAt: string, written: boolean): CrmEvent => ({
+      ...envelope(occurredAt),
+      type: 'GratitudeReceived',
+      payload: {
+        gratitudeId: randomUUID(),
+        customerId: 'cust-9',
+        channel: 'web',
+        written,
+        departmentId: 'd-2',
+      },
+    });
+    const seen = [thanks('2026-06-02T10:00:00+03:00', true), thanks('2026-06-02T11:00:00+03:00', true)];
+    await withTransaction(database.pool, (client) => projection.applyCrmBatch(client, seen));
+    // Older than what was applied: the watermark stays where it was.
+    const fresh = [thanks('2026-06-01T09:00:00+03:00', false), thanks('2026-06-02T09:00:00+03:00', false)];
+    const claimed = await withTransaction(database.pool, async (client) => {
+      const batch = [fresh[0]!, seen[1]!, fresh[1]!, seen[0]!];
+      const result = await projection.claim(client, 'crm', batch, (event) => event);
+      await projection.applyClaimedCrm(client, result);
+      return result;
+    });
+    expect(claimed.map((event) => event.eventId).sort()).toEqual(fresh.map((event) => event.eventId).sort());
+    const { rows } = await database.pool.query(
+      `SELECT to_char(local_date, 'YYYY-MM-DD') AS day, gratitudes, written
+       FROM mixed.crm_gratitudes_daily ORDER BY local_date`,
+    );
+    expect(rows).toEqual([
+      { day: '2026-06-01', gratitudes: 1, written: 0 },
+      { day: '2026-06-02', gratitudes: 3, written: 2 },
+    ]);
+    const { rows: watermarks } = await database.pool.query(
+      'SELECT source, latest_occurred_at FROM mixed.applied_watermarks',
+    );
+    expect(watermarks).toEqual([{ source: 'crm', latest_occurred_at: new Date('2026-06-02T08:00:00Z') }]);
+  });
+
   it('claims an event id written in upper case once, and takes it in lower case as the same event', async () => {
     const projection = new MetricsProjection('single', 'Europe/Moscow');
     const eventId = randomUUID();

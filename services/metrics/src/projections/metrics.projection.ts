@@ -31,6 +31,83 @@ interface AppliedEnvelope {
   localDate: string;
 }
 
+/** PostgreSQL's SQLSTATE for a duplicate key. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * A `uuid[]` literal. pg would quote and escape every element of a string array; ids validated as UUIDs
+ * (hex digits and hyphens) need neither, and a batch holds thousands of them.
+ */
+function uuidArrayLiteral(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
+/** One array per column, in the order of `keys`: rows sent to PostgreSQL as `unnest` parameters. */
+function columnsOf<R>(rows: readonly R[], keys: readonly (keyof R)[]): unknown[][] {
+  return keys.map((key) => rows.map((row) => row[key]));
+}
+
+interface ComplaintSums {
+  localDate: string;
+  departmentId: string;
+  category: string;
+  complaints: number;
+}
+
+interface GratitudeSums {
+  localDate: string;
+  departmentId: string;
+  gratitudes: number;
+  written: number;
+}
+
+/** The columns of `crm_surveys_daily` for one date and department. */
+interface SurveySums {
+  localDate: string;
+  departmentId: string;
+  answers: number;
+  csiAnswers: number;
+  csiSum: number;
+  csiSumOfSquares: number;
+  /** CSI 4 or 5. */
+  csiSatisfied: number;
+  npsAnswers: number;
+  /** NPS 9 or 10. */
+  promoters: number;
+  /** NPS 0 to 6. */
+  detractors: number;
+}
+
+function emptySurveySums(localDate: string, departmentId: string): SurveySums {
+  return {
+    localDate,
+    departmentId,
+    answers: 0,
+    csiAnswers: 0,
+    csiSum: 0,
+    csiSumOfSquares: 0,
+    csiSatisfied: 0,
+    npsAnswers: 0,
+    promoters: 0,
+    detractors: 0,
+  };
+}
+
+function addSurveyAnswer(sums: SurveySums, csi: number | null, nps: number | null): void {
+  sums.answers += 1;
+  if (csi !== null) {
+    sums.csiAnswers += 1;
+    sums.csiSum += csi;
+    sums.csiSumOfSquares += csi * csi;
+    if (csi >= 4) sums.csiSatisfied += 1;
+  }
+  if (nps !== null) {
+    sums.npsAnswers += 1;
+    if (nps >= 9) sums.promoters += 1;
+    if (nps <= 6) sums.detractors += 1;
+  }
+}
+
 /**
  * One instance per schema. Every apply first records the event id in the schema's `applied_events`,
  * so an event reaches these tables once even when a rebuild and the live consumers both deliver it.
@@ -60,8 +137,12 @@ export class MetricsProjection {
 
   /**
    * Records the events of `items` in `applied_events` and returns the items not applied before (first
-   * occurrence only: a repeated id in one batch is a redelivery). Ids are written in order, so batches
-   * claimed at once wait for each other but never deadlock.
+   * occurrence only: a repeated id in one batch is a redelivery), and moves the source's watermark. Ids are
+   * written in order, so batches claimed at once wait for each other but never deadlock.
+   *
+   * Almost every batch is new: a plain insert, inside a savepoint, claims it at the cost of one index entry
+   * per event. `ON CONFLICT DO NOTHING RETURNING` (a speculative insertion per row and a row back per event)
+   * cost twice as much; it runs only after the plain insert met an id applied before.
    */
   async claim<E>(
     client: PoolClient,
@@ -70,24 +151,58 @@ export class MetricsProjection {
     eventOf: (item: E) => { eventId: string; occurredAt: string },
   ): Promise<E[]> {
     if (items.length === 0) return [];
-    const events = items.map(eventOf);
-    const { rows } = await client.query<{ event_id: string }>(
-      `INSERT INTO ${this.schema}.applied_events (source, event_id, occurred_at)
-       SELECT $1, id, at FROM unnest($2::uuid[], $3::timestamptz[]) AS x(id, at) ORDER BY id
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [source, events.map((event) => event.eventId), events.map((event) => event.occurredAt)],
-    );
     // PostgreSQL answers UUIDs in lower case; the CRM may write them in upper case.
-    const claimed = new Set(rows.map((row) => row.event_id));
-    return items.filter((_item, index) => claimed.delete(events[index]!.eventId.toLowerCase()));
+    const firsts = new Map<string, E>();
+    let latest = -Infinity;
+    for (const item of items) {
+      const { eventId, occurredAt } = eventOf(item);
+      const id = eventId.toLowerCase();
+      if (firsts.has(id)) continue;
+      firsts.set(id, item);
+      latest = Math.max(latest, Date.parse(occurredAt));
+    }
+    const ids = [...firsts.keys()];
+    await client.query('SAVEPOINT claim');
+    let claimed: E[];
+    try {
+      await client.query(
+        `INSERT INTO ${this.schema}.applied_events (source, event_id)
+         SELECT $1, id FROM unnest($2::uuid[]) AS x(id) ORDER BY id`,
+        [source, uuidArrayLiteral(ids)],
+      );
+      claimed = [...firsts.values()];
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT claim');
+      const { rows } = await client.query<{ event_id: string }>(
+        `INSERT INTO ${this.schema}.applied_events (source, event_id)
+         SELECT $1, id FROM unnest($2::uuid[]) AS x(id) ORDER BY id
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [source, uuidArrayLiteral(ids)],
+      );
+      claimed = rows.map((row) => firsts.get(row.event_id)!);
+    }
+    await client.query('RELEASE SAVEPOINT claim');
+    if (claimed.length > 0) {
+      await client.query(
+        `INSERT INTO ${this.schema}.applied_watermarks AS w (source, latest_occurred_at) VALUES ($1, $2)
+         ON CONFLICT (source) DO UPDATE
+         SET latest_occurred_at = greatest(w.latest_occurred_at, EXCLUDED.latest_occurred_at)`,
+        [source, new Date(latest)],
+      );
+    }
+    return claimed;
   }
 
-  /** Folds events already claimed by `claimCrm` in the same transaction into the daily aggregates. */
+  /**
+   * Folds events already claimed in the same transaction into the daily aggregates. The sums are added up
+   * here, so PostgreSQL receives one row per date, department (and category) rather than one per event.
+   */
   async applyClaimedCrm(client: PoolClient, events: readonly CrmEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const complaints: [string[], string[], string[]] = [[], [], []];
-    const gratitudes: [string[], string[], number[]] = [[], [], []];
-    const surveys: [string[], string[], (number | null)[], (number | null)[]] = [[], [], [], []];
+    const complaints = new Map<string, ComplaintSums>();
+    const gratitudes = new Map<string, GratitudeSums>();
+    const surveys = new Map<string, SurveySums>();
     const contacts: [string[], string[], number[], string[], string[]] = [[], [], [], [], []];
     for (const event of events) {
       if (event.type === 'ContactsHandled') {
@@ -101,59 +216,62 @@ export class MetricsProjection {
       }
       const localDate = localDateOf(event.occurredAt, this.timeZone);
       const departmentId = event.payload.departmentId ?? NO_DEPARTMENT;
+      // Identifiers cannot hold NUL (validated as storable text), so it separates the parts of a key.
+      const day = `${localDate}\u0000${departmentId}`;
       switch (event.type) {
-        case 'ComplaintLogged':
-          complaints[0].push(localDate);
-          complaints[1].push(departmentId);
-          complaints[2].push(event.payload.category);
+        case 'ComplaintLogged': {
+          const key = `${day}\u0000${event.payload.category}`;
+          const sums = complaints.get(key);
+          if (sums) sums.complaints += 1;
+          else
+            complaints.set(key, { localDate, departmentId, category: event.payload.category, complaints: 1 });
           break;
-        case 'GratitudeReceived':
-          gratitudes[0].push(localDate);
-          gratitudes[1].push(departmentId);
-          gratitudes[2].push(event.payload.written ? 1 : 0);
+        }
+        case 'GratitudeReceived': {
+          let sums = gratitudes.get(day);
+          if (!sums) gratitudes.set(day, (sums = { localDate, departmentId, gratitudes: 0, written: 0 }));
+          sums.gratitudes += 1;
+          if (event.payload.written) sums.written += 1;
           break;
-        case 'SurveyAnswered':
-          surveys[0].push(localDate);
-          surveys[1].push(departmentId);
-          surveys[2].push(event.payload.csi ?? null);
-          surveys[3].push(event.payload.nps ?? null);
+        }
+        case 'SurveyAnswered': {
+          let sums = surveys.get(day);
+          if (!sums) surveys.set(day, (sums = emptySurveySums(localDate, departmentId)));
+          addSurveyAnswer(sums, event.payload.csi ?? null, event.payload.nps ?? null);
           break;
+        }
       }
     }
-    if (complaints[0].length > 0) {
+    if (complaints.size > 0) {
+      const rows = [...complaints.values()];
       await client.query(
         `INSERT INTO ${this.schema}.crm_complaints_daily AS d (local_date, department_id, category, complaints)
-         SELECT local_date, department_id, category, count(*)
-         FROM unnest($1::date[], $2::text[], $3::text[]) AS x(local_date, department_id, category)
-         GROUP BY local_date, department_id, category
-         ORDER BY local_date, department_id, category
+         SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::int[])
+         ORDER BY 1, 2, 3
          ON CONFLICT (local_date, department_id, category) DO UPDATE
          SET complaints = d.complaints + EXCLUDED.complaints`,
-        complaints,
+        columnsOf(rows, ['localDate', 'departmentId', 'category', 'complaints']),
       );
     }
-    if (gratitudes[0].length > 0) {
+    if (gratitudes.size > 0) {
+      const rows = [...gratitudes.values()];
       await client.query(
         `INSERT INTO ${this.schema}.crm_gratitudes_daily AS d (local_date, department_id, gratitudes, written)
-         SELECT local_date, department_id, count(*), sum(written)
-         FROM unnest($1::date[], $2::text[], $3::int[]) AS x(local_date, department_id, written)
-         GROUP BY local_date, department_id
-         ORDER BY local_date, department_id
+         SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[])
+         ORDER BY 1, 2
          ON CONFLICT (local_date, department_id) DO UPDATE
          SET gratitudes = d.gratitudes + EXCLUDED.gratitudes, written = d.written + EXCLUDED.written`,
-        gratitudes,
+        columnsOf(rows, ['localDate', 'departmentId', 'gratitudes', 'written']),
       );
     }
-    if (surveys[0].length > 0) {
+    if (surveys.size > 0) {
+      const rows = [...surveys.values()];
       await client.query(
         `INSERT INTO ${this.schema}.crm_surveys_daily AS d (local_date, department_id, answers, csi_answers,
            csi_sum, csi_sum_of_squares, csi_satisfied, nps_answers, promoters, detractors)
-         SELECT local_date, department_id, count(*), count(csi), coalesce(sum(csi), 0),
-           coalesce(sum(csi * csi), 0), count(*) FILTER (WHERE csi >= 4), count(nps),
-           count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6)
-         FROM unnest($1::date[], $2::text[], $3::int[], $4::int[]) AS x(local_date, department_id, csi, nps)
-         GROUP BY local_date, department_id
-         ORDER BY local_date, department_id
+         SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[],
+           $7::int[], $8::int[], $9::int[], $10::int[])
+         ORDER BY 1, 2
          ON CONFLICT (local_date, department_id) DO UPDATE SET
            answers = d.answers + EXCLUDED.answers,
            csi_answers = d.csi_answers + EXCLUDED.csi_answers,
@@ -163,7 +281,18 @@ export class MetricsProjection {
            nps_answers = d.nps_answers + EXCLUDED.nps_answers,
            promoters = d.promoters + EXCLUDED.promoters,
            detractors = d.detractors + EXCLUDED.detractors`,
-        surveys,
+        columnsOf(rows, [
+          'localDate',
+          'departmentId',
+          'answers',
+          'csiAnswers',
+          'csiSum',
+          'csiSumOfSquares',
+          'csiSatisfied',
+          'npsAnswers',
+          'promoters',
+          'detractors',
+        ]),
       );
     }
     if (contacts[0].length > 0) {

@@ -105,7 +105,7 @@ export class MetricsReader {
   /** The time of the newest event applied (by its occurredAt), null before the first. */
   async asOf(): Promise<Date | null> {
     const { rows } = await this.pool.query<{ as_of: Date | null }>(
-      `SELECT max(occurred_at) AS as_of FROM ${this.schema}.applied_events`,
+      `SELECT max(latest_occurred_at) AS as_of FROM ${this.schema}.applied_watermarks`,
     );
     return rows[0]?.as_of ?? null;
   }
