@@ -44,6 +44,8 @@ describe('isIsoDateTimeWithOffset', () => {
     '2026-05-14T07:22:00.123456789-09:30',
     '2028-02-29T23:59:59+14:00',
     '2026-05-14T10:22:00-00:00',
+    '0001-01-01T00:00:00Z',
+    '2000-02-29T12:00:00+03:00',
   ])('accepts %s', (value) => expect(isIsoDateTimeWithOffset(value)).toBe(true));
 
   it.each([
@@ -63,11 +65,68 @@ describe('isIsoDateTimeWithOffset', () => {
     '2026-05-14',
     '',
     ' 2026-05-14T10:22:00Z',
+    '0000-01-01T00:00:00Z', // PostgreSQL has no year 0
+    '1900-02-29T00:00:00Z',
+    '2026-05-14T10:22:00.Z',
+    '2026-05-14T10:22:00.1234567890Z',
+    '2026-05-14T10:22:00Z ',
+    '2026-05-14T10:22:00+03:00:00',
+    '2026-05-14T1a:22:00Z',
+    '٢٠٢٦-05-14T10:22:00Z', // digits, but not ASCII ones
   ])('rejects %j', (value) => expect(isIsoDateTimeWithOffset(value)).toBe(false));
 
   it('rejects non-strings', () => {
     expect(isIsoDateTimeWithOffset(1778743320000)).toBe(false);
     expect(isIsoDateTimeWithOffset(new Date())).toBe(false);
+  });
+
+  it('answers as the RFC 3339 pattern does on every one-character change of valid date-times', () => {
+    // The pattern and calendar check this reader replaced, with year 0000 refused as PostgreSQL refuses it.
+    const pattern =
+      /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+    const reference = (value: string): boolean => {
+      const match = pattern.exec(value);
+      if (!match) return false;
+      const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = match
+        .slice(1)
+        .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number, number];
+      // The 400-year cycle keeps leap years where they are and steers clear of Date's two-digit years.
+      const daysInMonth = new Date(Date.UTC(2000 + (year % 400), month, 0)).getUTCDate();
+      return (
+        year >= 1 &&
+        month >= 1 &&
+        month <= 12 &&
+        day >= 1 &&
+        day <= daysInMonth &&
+        hour <= 23 &&
+        minute <= 59 &&
+        second <= 59 &&
+        offsetHour <= 23 &&
+        offsetMinute <= 59
+      );
+    };
+    const samples = [
+      '2026-05-14T10:22:00+03:00',
+      '2028-02-29T23:59:59.123Z',
+      '1999-12-31T00:00:00-09:30',
+      '2026-01-31T19:09:09.5+14:00',
+    ];
+    const alphabet = ['0', '1', '2', '3', '4', '5', '9', '-', '+', ':', '.', 'T', 'Z', 'z', ' ', 'Ж', ''];
+    let compared = 0;
+    for (const sample of samples) {
+      for (let index = 0; index <= sample.length; index++) {
+        for (const character of alphabet) {
+          for (const variant of [
+            sample.slice(0, index) + character + sample.slice(index + 1),
+            sample.slice(0, index) + character + sample.slice(index),
+          ]) {
+            expect([variant, isIsoDateTimeWithOffset(variant)]).toEqual([variant, reference(variant)]);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(3_000);
   });
 });
 
@@ -84,6 +143,7 @@ describe('isCalendarDate', () => {
     '2026-5-14',
     '2026-05-14Z',
     20260514,
+    '0000-01-01',
   ])('rejects %j', (value) => expect(isCalendarDate(value)).toBe(false));
 });
 

@@ -26,6 +26,11 @@ describe('localDateOf', () => {
     }
   });
 
+  it('writes years before 1000 with four digits, as PostgreSQL reads dates', () => {
+    expect(localDateOf('0001-06-01T12:00:00Z', 'UTC')).toBe('0001-06-01');
+    expect(localDateOf('0999-06-01T12:00:00+03:00', 'Europe/Moscow')).toBe('0999-06-01');
+  });
+
   it('refuses an unknown zone and a non-instant', () => {
     expect(() => assertTimeZone('Europe/Atlantis')).toThrow();
     expect(() => localDateOf('yesterday', 'Europe/Moscow')).toThrow(RangeError);

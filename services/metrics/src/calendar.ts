@@ -41,7 +41,8 @@ export function localDateOf(instant: string | Date, timeZone: string): string {
   let date = calendar.dates.get(quarter);
   if (date === undefined) {
     if (calendar.dates.size >= MAX_CACHED_QUARTERS) calendar.dates.clear();
-    date = calendar.formatter.format(time);
+    // en-CA writes years before 1000 with fewer digits, which PostgreSQL reads as another year ('1-01-01' as 2001).
+    date = calendar.formatter.format(time).padStart(10, '0');
     calendar.dates.set(quarter, date);
   }
   return date;
