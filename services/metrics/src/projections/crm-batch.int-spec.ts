@@ -26,8 +26,8 @@ function events(): CrmEvent[] {
       summary: 'Деньги списали дважды',
     },
   };
-  const contacts = (occurredAt: string, count: number): CrmEvent => ({
-    ...envelope(occurredAt),
+  const contacts = (occurredAt: string, count: number, eventId?: string): CrmEvent => ({
+    ...envelope(occurredAt, eventId),
     type: 'ContactsHandled',
     payload: { departmentId: 'd-1', date: '2026-05-14', count },
   });
@@ -82,9 +82,10 @@ function events(): CrmEvent[] {
       type: 'SurveyAnswered',
       payload: { surveyId: 's-3', customerId: 'cust-7', departmentId: 'd-1', csi: 2, nps: 10 },
     },
-    contacts('2026-05-15T09:00:00+03:00', 1_200),
+    // A tie on occurredAt: the later arrival wins, although its id sorts first.
+    contacts('2026-05-15T09:00:00+03:00', 1_200, 'ffffffff-0000-4000-8000-000000000000'),
     contacts('2026-05-14T20:00:00+03:00', 900),
-    contacts('2026-05-15T09:00:00+03:00', 1_250),
+    contacts('2026-05-15T09:00:00+03:00', 1_250, '00000000-0000-4000-8000-000000000000'),
   ];
 }
 
@@ -162,6 +163,31 @@ describe('MetricsProjection.applyCrmBatch', () => {
         detractors: 1,
       },
     ]);
+  });
+
+  it('claims a large batch by the plain insert, and one holding redeliveries by the careful path', async () => {
+    const projection = new MetricsProjection('large', 'Europe/Moscow');
+    await runMigrations(database.pool, 'large_migrations', readModelMigrations('large'));
+    const thanks = (): CrmEvent => ({
+      ...envelope('2026-06-03T10:00:00+03:00'),
+      type: 'GratitudeReceived',
+      payload: { gratitudeId: randomUUID(), customerId: 'cust-10', channel: 'web', written: true },
+    });
+    const first = Array.from({ length: 300 }, thanks);
+    const next = Array.from({ length: 200 }, thanks);
+    const claimedOf = (batch: CrmEvent[]) =>
+      withTransaction(database.pool, async (client) => {
+        const claimed = await projection.claim(client, 'crm', batch, (event) => event);
+        await projection.applyClaimedCrm(client, claimed);
+        return claimed.length;
+      });
+    expect(await claimedOf(first)).toBe(300);
+    // Half of the first batch again, the new ones in between and a repeat within the batch.
+    expect(await claimedOf([...first.slice(0, 150), ...next, next[0]!])).toBe(200);
+    const { rows } = await database.pool.query('SELECT gratitudes, written FROM large.crm_gratitudes_daily');
+    expect(rows).toEqual([{ gratitudes: 500, written: 500 }]);
+    const { rows: ledger } = await database.pool.query('SELECT count(*)::int AS n FROM large.applied_events');
+    expect(ledger).toEqual([{ n: 500 }]);
   });
 
   it('applies only the new events of a batch that holds some applied before, and keeps the newest occurredAt', async () => {

@@ -34,6 +34,9 @@ interface AppliedEnvelope {
 /** PostgreSQL's SQLSTATE for a duplicate key. */
 const UNIQUE_VIOLATION = '23505';
 
+/** From this many events a batch is claimed by a plain insert in a savepoint (see `claim`). */
+const PLAIN_CLAIM_MIN_EVENTS = 100;
+
 /**
  * A `uuid[]` literal. pg would quote and escape every element of a string array; ids validated as UUIDs
  * (hex digits and hyphens) need neither, and a batch holds thousands of them.
@@ -137,12 +140,14 @@ export class MetricsProjection {
 
   /**
    * Records the events of `items` in `applied_events` and returns the items not applied before (first
-   * occurrence only: a repeated id in one batch is a redelivery), and moves the source's watermark. Ids are
-   * written in order, so batches claimed at once wait for each other but never deadlock.
+   * occurrence only: a repeated id in one batch is a redelivery), and moves the source's watermark in the
+   * same statement. Ids are written in order, so batches claimed at once wait for each other but never
+   * deadlock.
    *
-   * Almost every batch is new: a plain insert, inside a savepoint, claims it at the cost of one index entry
-   * per event. `ON CONFLICT DO NOTHING RETURNING` (a speculative insertion per row and a row back per event)
-   * cost twice as much; it runs only after the plain insert met an id applied before.
+   * A large batch is almost always new: a plain insert inside a savepoint claims it at the cost of one index
+   * entry per event. `ON CONFLICT DO NOTHING RETURNING` (a speculative insertion and a row back per event)
+   * costs PostgreSQL about twice as much per event, but no extra round trips: small batches take it at once,
+   * large ones only after the plain insert met an id applied before (a redelivery).
    */
   async claim<E>(
     client: PoolClient,
@@ -161,37 +166,32 @@ export class MetricsProjection {
       firsts.set(id, item);
       latest = Math.max(latest, Date.parse(occurredAt));
     }
-    const ids = [...firsts.keys()];
-    await client.query('SAVEPOINT claim');
-    let claimed: E[];
-    try {
-      await client.query(
-        `INSERT INTO ${this.schema}.applied_events (source, event_id)
-         SELECT $1, id FROM unnest($2::uuid[]) AS x(id) ORDER BY id`,
-        [source, uuidArrayLiteral(ids)],
-      );
-      claimed = [...firsts.values()];
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-      await client.query('ROLLBACK TO SAVEPOINT claim');
-      const { rows } = await client.query<{ event_id: string }>(
-        `INSERT INTO ${this.schema}.applied_events (source, event_id)
-         SELECT $1, id FROM unnest($2::uuid[]) AS x(id) ORDER BY id
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [source, uuidArrayLiteral(ids)],
-      );
-      claimed = rows.map((row) => firsts.get(row.event_id)!);
-    }
-    await client.query('RELEASE SAVEPOINT claim');
-    if (claimed.length > 0) {
-      await client.query(
-        `INSERT INTO ${this.schema}.applied_watermarks AS w (source, latest_occurred_at) VALUES ($1, $2)
+    const values = [source, uuidArrayLiteral([...firsts.keys()]), new Date(latest)];
+    const claimInto = (tail: string) =>
+      `WITH watermark AS (
+         INSERT INTO ${this.schema}.applied_watermarks AS w (source, latest_occurred_at) VALUES ($1, $3)
          ON CONFLICT (source) DO UPDATE
-         SET latest_occurred_at = greatest(w.latest_occurred_at, EXCLUDED.latest_occurred_at)`,
-        [source, new Date(latest)],
-      );
+         SET latest_occurred_at = greatest(w.latest_occurred_at, EXCLUDED.latest_occurred_at))
+       INSERT INTO ${this.schema}.applied_events (source, event_id)
+       SELECT $1, id FROM unnest($2::uuid[]) AS x(id) ORDER BY id ${tail}`;
+    if (firsts.size >= PLAIN_CLAIM_MIN_EVENTS) {
+      await client.query('SAVEPOINT claim');
+      try {
+        await client.query(claimInto(''), values);
+        // Left open: the commit releases it, and releasing now would cost another round trip.
+        return [...firsts.values()];
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT claim');
+      }
     }
-    return claimed;
+    const { rows } = await client.query<{ event_id: string }>(
+      claimInto('ON CONFLICT DO NOTHING RETURNING event_id'),
+      values,
+    );
+    // In arrival order, which decides ties (the latest ContactsHandled), not in the order of the rows.
+    const claimed = new Set(rows.map((row) => row.event_id));
+    return [...firsts].filter(([id]) => claimed.has(id)).map(([, item]) => item);
   }
 
   /**
@@ -242,35 +242,28 @@ export class MetricsProjection {
         }
       }
     }
-    if (complaints.size > 0) {
-      const rows = [...complaints.values()];
-      await client.query(
-        `INSERT INTO ${this.schema}.crm_complaints_daily AS d (local_date, department_id, category, complaints)
+    const complaintRows = [...complaints.values()];
+    const gratitudeRows = [...gratitudes.values()];
+    const surveyRows = [...surveys.values()];
+    // One statement, so one round trip, whatever the mix; a table with no rows gets empty arrays.
+    await client.query(
+      `WITH complaints AS (
+         INSERT INTO ${this.schema}.crm_complaints_daily AS d (local_date, department_id, category, complaints)
          SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::int[])
          ORDER BY 1, 2, 3
          ON CONFLICT (local_date, department_id, category) DO UPDATE
-         SET complaints = d.complaints + EXCLUDED.complaints`,
-        columnsOf(rows, ['localDate', 'departmentId', 'category', 'complaints']),
-      );
-    }
-    if (gratitudes.size > 0) {
-      const rows = [...gratitudes.values()];
-      await client.query(
-        `INSERT INTO ${this.schema}.crm_gratitudes_daily AS d (local_date, department_id, gratitudes, written)
-         SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[])
+         SET complaints = d.complaints + EXCLUDED.complaints),
+       gratitudes AS (
+         INSERT INTO ${this.schema}.crm_gratitudes_daily AS d (local_date, department_id, gratitudes, written)
+         SELECT * FROM unnest($5::date[], $6::text[], $7::int[], $8::int[])
          ORDER BY 1, 2
          ON CONFLICT (local_date, department_id) DO UPDATE
-         SET gratitudes = d.gratitudes + EXCLUDED.gratitudes, written = d.written + EXCLUDED.written`,
-        columnsOf(rows, ['localDate', 'departmentId', 'gratitudes', 'written']),
-      );
-    }
-    if (surveys.size > 0) {
-      const rows = [...surveys.values()];
-      await client.query(
-        `INSERT INTO ${this.schema}.crm_surveys_daily AS d (local_date, department_id, answers, csi_answers,
+         SET gratitudes = d.gratitudes + EXCLUDED.gratitudes, written = d.written + EXCLUDED.written),
+       surveys AS (
+         INSERT INTO ${this.schema}.crm_surveys_daily AS d (local_date, department_id, answers, csi_answers,
            csi_sum, csi_sum_of_squares, csi_satisfied, nps_answers, promoters, detractors)
-         SELECT * FROM unnest($1::date[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::bigint[],
-           $7::int[], $8::int[], $9::int[], $10::int[])
+         SELECT * FROM unnest($9::date[], $10::text[], $11::int[], $12::int[], $13::bigint[], $14::bigint[],
+           $15::int[], $16::int[], $17::int[], $18::int[])
          ORDER BY 1, 2
          ON CONFLICT (local_date, department_id) DO UPDATE SET
            answers = d.answers + EXCLUDED.answers,
@@ -280,8 +273,20 @@ export class MetricsProjection {
            csi_satisfied = d.csi_satisfied + EXCLUDED.csi_satisfied,
            nps_answers = d.nps_answers + EXCLUDED.nps_answers,
            promoters = d.promoters + EXCLUDED.promoters,
-           detractors = d.detractors + EXCLUDED.detractors`,
-        columnsOf(rows, [
+           detractors = d.detractors + EXCLUDED.detractors)
+       -- Contacts are bucketed by their own date (the day they were handled); occurredAt decides the latest.
+       INSERT INTO ${this.schema}.crm_contacts AS c (department_id, contact_date, contacts, occurred_at, event_id)
+       SELECT DISTINCT ON (department_id, contact_date) department_id, contact_date, contacts, occurred_at, event_id
+       FROM unnest($19::text[], $20::date[], $21::int[], $22::timestamptz[], $23::text[])
+         WITH ORDINALITY AS x(department_id, contact_date, contacts, occurred_at, event_id, arrival)
+       ORDER BY department_id, contact_date, occurred_at DESC, arrival DESC
+       ON CONFLICT (department_id, contact_date) DO UPDATE
+       SET contacts = EXCLUDED.contacts, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
+       WHERE EXCLUDED.occurred_at >= c.occurred_at`,
+      [
+        ...columnsOf(complaintRows, ['localDate', 'departmentId', 'category', 'complaints']),
+        ...columnsOf(gratitudeRows, ['localDate', 'departmentId', 'gratitudes', 'written']),
+        ...columnsOf(surveyRows, [
           'localDate',
           'departmentId',
           'answers',
@@ -293,22 +298,9 @@ export class MetricsProjection {
           'promoters',
           'detractors',
         ]),
-      );
-    }
-    if (contacts[0].length > 0) {
-      // Bucketed by its own `date` (the day the contacts were handled); `occurredAt` decides which is the latest.
-      await client.query(
-        `INSERT INTO ${this.schema}.crm_contacts AS c (department_id, contact_date, contacts, occurred_at, event_id)
-         SELECT DISTINCT ON (department_id, contact_date) department_id, contact_date, contacts, occurred_at, event_id
-         FROM unnest($1::text[], $2::date[], $3::int[], $4::timestamptz[], $5::text[])
-           WITH ORDINALITY AS x(department_id, contact_date, contacts, occurred_at, event_id, arrival)
-         ORDER BY department_id, contact_date, occurred_at DESC, arrival DESC
-         ON CONFLICT (department_id, contact_date) DO UPDATE
-         SET contacts = EXCLUDED.contacts, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
-         WHERE EXCLUDED.occurred_at >= c.occurred_at`,
-        contacts,
-      );
-    }
+        ...contacts,
+      ],
+    );
   }
 
   /** Claims and applies one domain event (tests, and callers outside a consumer). */
