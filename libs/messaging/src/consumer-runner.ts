@@ -145,6 +145,12 @@ export interface ConsumerRunnerOptions<T> {
   sessionTimeoutMs?: number;
   /** How long a fetch waits on the broker for new messages, and so how long `stop` may wait; default 1 s. */
   maxWaitTimeInMs?: number;
+  /**
+   * Bytes the broker gathers before it answers a fetch, waiting at most `maxWaitTimeInMs` (kafkajs' default 1:
+   * answer with the first message). Each batch costs a fetch, a transaction and an offset commit, so under a
+   * steady trickle a few kilobytes make batches several times larger, for up to `maxWaitTimeInMs` of latency.
+   */
+  minBytes?: number;
   /** Bytes fetched per partition at most (kafkajs' default 1 MiB): a chunk never spans two fetches. */
   maxBytesPerPartition?: number;
   logger?: Logger;
@@ -205,6 +211,7 @@ export class ConsumerRunner<T> {
       // 5 s default made every stop (a deploy, a rebuild's switch-over) take up to 5 s.
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
       ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+      ...(options.minBytes ? { minBytes: options.minBytes } : {}),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
   }

@@ -59,6 +59,8 @@ export interface ConsumerSpec {
   chunkSize?: number;
   /** Partitions applied at once, each in its own transaction; for messages whose order across partitions is free. */
   partitionsConsumedConcurrently?: number;
+  /** Fetch batching (`ConsumerRunnerOptions`): bytes gathered by the broker, and how long it may wait for them. */
+  fetch?: { minBytes: number; maxWaitTimeInMs: number };
 }
 
 export interface ServiceRuntimeOptions {
@@ -172,6 +174,7 @@ export class ServiceRuntime {
         handler: spec.handler,
         chunkSize: spec.chunkSize,
         partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
+        ...spec.fetch,
         producer: this.producer,
         logger: this.logger,
         metrics: this.metrics.messaging,
