@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { Histogram } from 'prom-client';
 import { EventRegistry, FixedClock, IsIntegerInRange, IsTextOfLength } from '@hc/contracts';
 import { PostgresEventStore, type RecordedEvent } from '@hc/event-store';
 import { createTestDatabase, type TestDatabase } from '@hc/testing';
@@ -83,6 +84,36 @@ describe('CommandRunner and EventStoreProjector on a real PostgreSQL', () => {
     const { state, version } = await runner.load(notebook, streamId);
     expect(version).toBe(20);
     expect(new Set(state.notes).size).toBe(20);
+  });
+
+  it('takes concurrent commands on one aggregate in arrival order, none losing a version check', async () => {
+    const appendDuration = new Histogram({
+      name: 'queued_append_duration_seconds',
+      help: 'appends by outcome',
+      labelNames: ['outcome'],
+      registers: [],
+    });
+    const queued = new CommandRunner(
+      new PostgresEventStore(db.pool),
+      registry,
+      new SimulationAwareClock(clock, true),
+      { metrics: { appendDuration } },
+    );
+    const streamId = `notebook-${randomUUID()}`;
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, n) =>
+        queued.run(notebook, streamId, { text: `По очереди ${n}` }, meta()),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.ok && outcome.events[0]!.data.number)).toEqual(
+      Array.from({ length: 30 }, (_, n) => n + 1),
+    );
+    const counts = Object.fromEntries(
+      (await appendDuration.get()).values
+        .filter((value) => value.metricName === 'queued_append_duration_seconds_count')
+        .map((value) => [value.labels.outcome, value.value]),
+    );
+    expect(counts).toEqual({ appended: 30 });
   });
 
   it('returns an expected failure as a value and writes nothing', async () => {

@@ -14,6 +14,7 @@ import type { DomainError } from './errors.js';
 import { isDomainError } from './errors.js';
 import type { Identity } from './identity.js';
 import { FoldedStateCache, type Fold, type FoldedStream } from './folded-state-cache.js';
+import { KeyedQueue } from './keyed-queue.js';
 
 /** A domain event as the aggregate sees it: its type and its data (the envelope's payload). */
 export interface DomainEvent<TType extends string = string, TData extends object = object> {
@@ -91,6 +92,7 @@ export interface CommandRunnerOptions {
 export class CommandRunner {
   private readonly cache: FoldedStateCache;
   private readonly metrics: CommandRunnerOptions['metrics'];
+  private readonly streamQueue = new KeyedQueue();
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -135,7 +137,13 @@ export class CommandRunner {
       .getTracer(TRACER_NAME)
       .startActiveSpan(`command ${type}`, { attributes: { 'hc.stream_id': streamId } }, async (span) => {
         try {
-          const outcome = await this.decideAndAppend(decider, streamId, command, metadata);
+          // Inside a caller's transaction the command cannot wait its turn: the transaction may hold locks
+          // the commands ahead of it need.
+          const outcome = metadata.client
+            ? await this.decideAndAppend(decider, streamId, command, metadata)
+            : await this.streamQueue.run(streamId, () =>
+                this.decideAndAppend(decider, streamId, command, metadata),
+              );
           if (!outcome.ok) span.setAttribute('hc.domain_error', outcome.error.code);
           return outcome;
         } catch (error) {
