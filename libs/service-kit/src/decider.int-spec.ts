@@ -111,7 +111,7 @@ describe('CommandRunner and EventStoreProjector on a real PostgreSQL', () => {
     const counts = Object.fromEntries(
       (await appendDuration.get()).values
         .filter((value) => value.metricName === 'queued_append_duration_seconds_count')
-        .map((value) => [value.labels.outcome, value.value]),
+        .map((value): [string, number] => [String(value.labels.outcome), value.value]),
     );
     expect(counts).toEqual({ appended: 30 });
   });
