@@ -9,6 +9,7 @@ import type {
   PlainObject,
 } from '@hc/contracts';
 import { localDateOf } from '../calendar.js';
+import type { MetricInputs } from '../metric-definitions.js';
 import { assertSchemaName, NO_DEPARTMENT } from '../migrations/read-model.migrations.js';
 
 export type EventSource = 'crm' | 'circles' | 'ideas';
@@ -64,22 +65,11 @@ interface GratitudeSums {
   written: number;
 }
 
-/** The columns of `crm_surveys_daily` for one date and department. */
-interface SurveySums {
-  localDate: string;
-  departmentId: string;
-  answers: number;
-  csiAnswers: number;
-  csiSum: number;
-  csiSumOfSquares: number;
-  /** CSI 4 or 5. */
-  csiSatisfied: number;
-  npsAnswers: number;
-  /** NPS 9 or 10. */
-  promoters: number;
-  /** NPS 0 to 6. */
-  detractors: number;
-}
+/** The columns of `crm_surveys_daily` for one date and department: the survey inputs of the figures. */
+type SurveySums = { localDate: string; departmentId: string; answers: number } & Pick<
+  MetricInputs,
+  'csiAnswers' | 'csiSum' | 'csiSumOfSquares' | 'csiSatisfied' | 'npsAnswers' | 'promoters' | 'detractors'
+>;
 
 function emptySurveySums(localDate: string, departmentId: string): SurveySums {
   return {
