@@ -163,19 +163,21 @@ describe('the whole stack through the gateway', () => {
     expect(proposed.body.errors).toBeUndefined();
     const ideaId = (proposed.body.data!.proposeImprovementIdea as { id: string }).id;
 
-    const today = new Date().toISOString().slice(0, 10);
+    // Periods are company-local dates (Europe/Moscow by default): after 21:00 UTC it is already tomorrow there.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
     const spanning = `query($from: Date!, $to: Date!) {
       employee(id: "emp-a1") { fullName ideas { id title } }
-      programSummary(from: $from, to: $to) { engagementRate asOf }
+      programSummary(from: $from, to: $to) { engagementRate engagementRateSample asOf }
     }`;
-    // Metrics learns of the employees through circles.events.v1, asynchronously.
+    // Metrics learns of the employees through circles.events.v1, asynchronously and one
+    // employee stream (partition) at a time: wait until both are counted, not just any event.
     const answer = await eventually(
       async () => {
         const reply = await call(['analyst', 'participant'], spanning, { from: '2026-01-01', to: today });
-        const summary = reply.body.data?.programSummary as { asOf: string | null } | undefined;
-        return summary?.asOf ? reply.body : undefined;
+        const summary = reply.body.data?.programSummary as { engagementRateSample: number } | undefined;
+        return summary?.engagementRateSample === 2 ? reply.body : undefined;
       },
-      { timeoutMs: 60_000, what: 'metrics to apply the circles events' },
+      { timeoutMs: 60_000, what: 'metrics to count both registered employees' },
     );
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.employee).toEqual({
