@@ -10,6 +10,8 @@ export interface ServiceConfig {
   simulationMode: boolean;
   timeZone: string;
   topicPartitions: number;
+  /** How long a mutation waits for its own read model to apply its events before ACCEPTED_NOT_YET_VISIBLE. */
+  readYourWritesTimeoutMs: number;
 }
 
 export const DEVELOPMENT_IDENTITY_SECRET = 'hc-development-identity-secret';
@@ -35,5 +37,6 @@ export function loadServiceConfig(
     simulationMode,
     timeZone: env.COMPANY_TIME_ZONE ?? 'Europe/Moscow',
     topicPartitions: Number(env.TOPIC_PARTITIONS ?? 6),
+    readYourWritesTimeoutMs: Number(env.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000),
   };
 }

@@ -1,6 +1,15 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'UNAUTHENTICATED';
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'ACCEPTED_NOT_YET_VISIBLE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * An expected failure, returned by domain code as a value (never thrown as a string) and turned
@@ -11,6 +20,8 @@ export interface DomainError {
   message: string;
   /** The input field at fault, as a path (`input.leaflet.title`). */
   field?: string;
+  /** ACCEPTED_NOT_YET_VISIBLE: the ids of what the mutation recorded, to read back later. */
+  ids?: string[];
 }
 
 export const badInput = (field: string, message: string): DomainError => ({
@@ -22,6 +33,16 @@ export const notFound = (message: string): DomainError => ({ code: 'NOT_FOUND', 
 export const forbidden = (message: string): DomainError => ({ code: 'FORBIDDEN', message });
 export const conflict = (message: string): DomainError => ({ code: 'CONFLICT', message });
 
+/**
+ * The mutation's events are stored (and will be published), but the read model it answers from has not
+ * applied them in time. Repeating the mutation would do it twice: the caller reads `ids` again later.
+ */
+export const acceptedNotYetVisible = (ids: string[]): DomainError => ({
+  code: 'ACCEPTED_NOT_YET_VISIBLE',
+  ids,
+  message: `The change is recorded, but ${ids.join(', ')} cannot be read back yet (the read model is catching up): read again shortly instead of repeating the mutation`,
+});
+
 export function isDomainError(value: unknown): value is DomainError {
   return (
     typeof value === 'object' &&
@@ -29,15 +50,17 @@ export function isDomainError(value: unknown): value is DomainError {
     'code' in value &&
     'message' in value &&
     typeof (value as DomainError).message === 'string' &&
-    ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHENTICATED'].includes(
-      (value as DomainError).code,
-    )
+    (ERROR_CODES as readonly string[]).includes((value as DomainError).code)
   );
 }
 
 export function toGraphQLError(error: DomainError): GraphQLError {
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) },
+    extensions: {
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.ids ? { ids: error.ids } : {}),
+    },
   });
 }
 

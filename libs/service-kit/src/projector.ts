@@ -97,16 +97,16 @@ export class EventStoreProjector {
     await this.loop;
   }
 
-  /** Resolves once every event up to `target` has been applied (or after `timeoutMs`). */
-  waitFor(target: Checkpoint | null, timeoutMs = 5_000): Promise<void> {
-    if (!target || compareCheckpoints(this.position, target) >= 0) return Promise.resolve();
+  /** Resolves true once every event up to `target` has been applied, false if `timeoutMs` passes first. */
+  waitFor(target: Checkpoint | null, timeoutMs = 5_000): Promise<boolean> {
+    if (!target || compareCheckpoints(this.position, target) >= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
+      const timer = setTimeout(() => resolve(false), timeoutMs);
       this.waiters.push({
         target,
         resolve: () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         },
       });
       // A reader is waiting: poll now rather than at the end of a long idle wait.

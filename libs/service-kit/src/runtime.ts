@@ -132,9 +132,27 @@ export class ServiceRuntime {
     );
   }
 
-  /** Read-your-writes: resolves once every projection has applied the events up to `checkpoint`. */
-  async waitForProjections(checkpoint: Checkpoint | null, timeoutMs = 5_000): Promise<void> {
-    await Promise.all(this.projectors.map((projector) => projector.waitFor(checkpoint, timeoutMs)));
+  /**
+   * Read-your-writes: true once every projection has applied the events up to `checkpoint`, false when
+   * `timeoutMs` (READ_YOUR_WRITES_TIMEOUT_MS) passes first.
+   */
+  async waitForProjections(
+    checkpoint: Checkpoint | null,
+    timeoutMs = this.options.config.readYourWritesTimeoutMs,
+  ): Promise<boolean> {
+    const applied = await Promise.all(
+      this.projectors.map((projector) => projector.waitFor(checkpoint, timeoutMs)),
+    );
+    if (applied.every(Boolean)) return true;
+    this.logger.warn(
+      {
+        transactionId: String(checkpoint?.transactionId),
+        globalPosition: String(checkpoint?.globalPosition),
+        timeoutMs,
+      },
+      'a read model has not applied a mutation within the read-your-writes wait',
+    );
+    return false;
   }
 
   get consumerRunners(): readonly ConsumerRunner<unknown>[] {

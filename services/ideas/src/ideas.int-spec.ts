@@ -12,6 +12,7 @@ import {
   DLQ_HEADERS,
   circlesEventRegistry,
   decodeIdeasEvent,
+  ideaStreamId,
   newEventId,
   type CirclesEventPayloads,
   type CirclesEventType,
@@ -56,7 +57,7 @@ const OWNER = at('EMP-7', ['participant']);
 
 interface GraphQLResponse<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string; ids?: string[] } }[];
 }
 
 describe('ideas service', () => {
@@ -431,6 +432,48 @@ describe('ideas service', () => {
       });
       const invalid = await gql(PROPOSE, { input: { title: '   ', description: 'y' } }, PARTICIPANT);
       expect(invalid.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'title' });
+    });
+
+    it('answers ACCEPTED_NOT_YET_VISIBLE naming a stored idea its read model has not applied in time', async () => {
+      const title = 'Перезванивать клиенту в тот же день';
+      const blocker = await db.pool.connect();
+      let ideaId: string | undefined;
+      try {
+        // Held until the answer: the projector cannot write the idea's row meanwhile.
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE ideas IN EXCLUSIVE MODE');
+        const answer = await gql<{ proposeImprovementIdea: PlainObject }>(
+          PROPOSE,
+          { input: { title, description: title } },
+          PARTICIPANT,
+        );
+        expect(answer.data?.proposeImprovementIdea ?? null).toBeNull();
+        expect(answer.errors).toHaveLength(1);
+        expect(answer.errors![0]!.extensions?.code).toBe('ACCEPTED_NOT_YET_VISIBLE');
+        expect(answer.errors![0]!.message).toContain('read again shortly instead of repeating the mutation');
+        ideaId = answer.errors![0]!.extensions?.ids?.[0];
+        const { rows } = await blocker.query<{ type: string }>(
+          'SELECT type FROM events WHERE stream_id = $1',
+          [ideaStreamId(ideaId!)],
+        );
+        expect(rows.map((row) => row.type)).toEqual(['IdeaRegistered']);
+      } finally {
+        await blocker.query('ROLLBACK');
+        blocker.release();
+      }
+      const idea = await eventually(
+        async () =>
+          (
+            await gql<{ idea: PlainObject | null }>(
+              `query ($id: ID!) { idea(id: $id) { id title status } }`,
+              {
+                id: ideaId,
+              },
+            )
+          ).data?.idea ?? undefined,
+        { timeoutMs: 20_000, what: 'the idea to be readable once the read model catches up' },
+      );
+      expect(idea).toEqual({ id: ideaId, title, status: 'proposed' });
     });
 
     it('refuses an illegal transition naming the current state, and a role that may not act', async () => {

@@ -7,6 +7,7 @@ import { Kind, type OperationDefinitionNode } from 'graphql';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Span } from '@opentelemetry/api';
 import { prometheusContentType } from 'prom-client';
 import { CORRELATION_ID_HEADER, TRACER_NAME, correlationIdOrNew, runWithCorrelation } from '@hc/messaging';
+import { ERROR_CODES } from '../errors.js';
 import { SERVICE_RUNTIME } from '../runtime.token.js';
 import type { ServiceRuntime } from '../runtime.js';
 import type { PinoLogger } from './logging.js';
@@ -71,12 +72,8 @@ export function endServerSpan(
   }
 }
 
-const EXPOSED_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'CONFLICT',
-  'UNAUTHENTICATED',
+const EXPOSED_CODES = new Set<string>([
+  ...ERROR_CODES,
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',

@@ -1,3 +1,4 @@
+import { eventually } from '@hc/testing';
 import { importDirectory, person, startCirclesApp, type CirclesTestApp } from '../testing/circles-app.js';
 
 const coordinator = person('coord-1', 'coordinator');
@@ -159,5 +160,43 @@ describe('directory and backlog through GraphQL', () => {
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const unknown = await app.gql(coordinator, '{ backlog(after: "no-such-situation") { id } }');
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('answers ACCEPTED_NOT_YET_VISIBLE naming an import its read model has not applied in time', async () => {
+    const blocker = await app.db.pool.connect();
+    try {
+      // Held until the answer: the projector cannot write the employees' rows meanwhile.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE employees IN EXCLUSIVE MODE');
+      const answer = await app.gql(coordinator, UPSERT, {
+        input: [
+          { id: 'e-7', fullName: 'Галина', departmentId: 'd-a' },
+          { id: 'e-8', fullName: 'Дмитрий', departmentId: 'd-a' },
+        ],
+      });
+      expect(answer.errors?.[0]?.extensions).toEqual({
+        code: 'ACCEPTED_NOT_YET_VISIBLE',
+        ids: ['e-7', 'e-8'],
+      });
+      const { rows } = await blocker.query<{ stream_id: string }>(
+        `SELECT stream_id FROM events WHERE type = 'EmployeeRegistered' AND stream_id IN ('employee-e-7', 'employee-e-8')`,
+      );
+      expect(rows).toHaveLength(2);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    const imported = await eventually(
+      async () => {
+        const { employees } = await app.ok<{ employees: { id: string }[] }>(
+          coordinator,
+          '{ employees { id } }',
+        );
+        const ids = employees.map((employee) => employee.id);
+        return ids.includes('e-7') && ids.includes('e-8') ? ids : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the imported employees to be readable' },
+    );
+    expect(imported).toEqual(expect.arrayContaining(['e-7', 'e-8']));
   });
 });

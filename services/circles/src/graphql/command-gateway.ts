@@ -2,9 +2,15 @@
 // one transaction per mutation (several streams and the weekly-rule ledger commit together), retried whole.
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { isTransientDatabaseError, withTransaction, type Checkpoint } from '@hc/event-store';
+import {
+  compareCheckpoints,
+  isTransientDatabaseError,
+  withTransaction,
+  type Checkpoint,
+} from '@hc/event-store';
 import {
   SERVICE_RUNTIME,
+  acceptedNotYetVisible,
   raise,
   type CommandOutcome,
   type Decider,
@@ -91,8 +97,16 @@ export class CommandGateway {
     return outcome;
   }
 
-  /** Read-your-writes for a mutation answering from a read model. */
-  async settled(outcomes: { checkpoint: Checkpoint | null }[]): Promise<void> {
-    for (const { checkpoint } of outcomes) await this.runtime.waitForProjections(checkpoint);
+  /**
+   * Read-your-writes for a mutation answering from a read model: raises ACCEPTED_NOT_YET_VISIBLE naming
+   * `ids` (what the mutation recorded) when the read model has not applied the outcomes in time.
+   */
+  async settled(outcomes: { checkpoint: Checkpoint | null }[], ids: string[]): Promise<void> {
+    const latest = outcomes.reduce<Checkpoint | null>(
+      (last, { checkpoint }) =>
+        checkpoint && (!last || compareCheckpoints(checkpoint, last) > 0) ? checkpoint : last,
+      null,
+    );
+    if (!(await this.runtime.waitForProjections(latest))) raise(acceptedNotYetVisible(ids));
   }
 }

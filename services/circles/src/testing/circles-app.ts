@@ -23,7 +23,7 @@ import { createCirclesRuntime } from '../circles.runtime.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string; ids?: string[] } }[];
 }
 
 export interface CirclesTestApp {

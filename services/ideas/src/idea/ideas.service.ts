@@ -4,6 +4,7 @@ import { ideaStreamId } from '@hc/contracts';
 import { StreamVersionConflictError, withTransaction, type Checkpoint } from '@hc/event-store';
 import {
   SERVICE_RUNTIME,
+  acceptedNotYetVisible,
   forbidden,
   hasRole,
   notFound,
@@ -132,7 +133,9 @@ export class IdeasService {
   }
 
   private async readAfter(ideaId: string, checkpoint: Checkpoint | null): Promise<Result<IdeaRow>> {
-    await this.runtime.waitForProjections(checkpoint);
+    // An answer from a read model that has not applied the change would be stale, or NOT_FOUND for a new idea.
+    if (!(await this.runtime.waitForProjections(checkpoint)))
+      return { ok: false, error: acceptedNotYetVisible([ideaId]) };
     const row = await this.readModel.byId(ideaId);
     return row ? { ok: true, value: row } : { ok: false, error: notFound(`Idea ${ideaId} does not exist`) };
   }

@@ -111,7 +111,10 @@ export class EmployeeResolver {
       }
       return done;
     });
-    await this.gateway.settled(outcomes);
+    await this.gateway.settled(
+      outcomes,
+      input.map((department) => department.id),
+    );
     return findDepartments(
       this.runtime.pool,
       input.map((department) => department.id),
@@ -155,7 +158,10 @@ export class EmployeeResolver {
       }
       return done;
     });
-    await this.gateway.settled(outcomes);
+    await this.gateway.settled(
+      outcomes,
+      input.map((employee) => employee.id),
+    );
     return findEmployees(this.runtime.pool, { ids: input.map((employee) => employee.id) });
   }
 
@@ -196,7 +202,7 @@ export class EmployeeResolver {
         },
       ),
     );
-    await this.gateway.settled([outcome]);
+    await this.gateway.settled([outcome], [id]);
     return (await findEmployee(this.runtime.pool, id)) ?? raise(notFound('No such employee'));
   }
 }

@@ -99,7 +99,7 @@ export class SituationResolver {
         'input',
       ),
     );
-    await this.gateway.settled([outcome]);
+    await this.gateway.settled([outcome], [situationId]);
     return this.load(situationId);
   }
 
@@ -142,7 +142,7 @@ export class SituationResolver {
       );
       return [archived, absorbed];
     });
-    await this.gateway.settled(outcomes);
+    await this.gateway.settled(outcomes, [targetId, mergedId]);
     return this.load(targetId);
   }
 
@@ -163,7 +163,7 @@ export class SituationResolver {
         { identity: caller, correlationId },
       ),
     );
-    await this.gateway.settled([outcome]);
+    await this.gateway.settled([outcome], [id]);
     return this.load(id);
   }
 
