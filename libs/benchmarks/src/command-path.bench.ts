@@ -2,11 +2,14 @@
 // limit, query planning, signed identity) against the same mutation sent straight to the circles subgraph.
 import { startTestStack, type TestStack } from '@hc/testing';
 import { brainstormCircles, PROPOSE_IDEA, type BrainstormCircle } from './circles-fixture.js';
+import { canReadProcessTimes, CpuAccount, formatCpu, serverProcesses } from './cpu-usage.js';
 import { gatewayHeaders, postGraphQL, subgraphHeaders } from './graphql.js';
 import { percentile, type Row } from './stats.js';
 
 const CONCURRENCY = 32;
 const ROUNDS = 4;
+/** After a round, the relay and the consumers finish the events it appended before the CPU times are read. */
+const SETTLE_MS = 1_000;
 
 /** Gateway settings for load from a few clients: the per-client rate limit would otherwise refuse most of it. */
 export const BENCH_GATEWAY_ENV: NodeJS.ProcessEnv = { RATE_LIMIT_PER_MINUTE: '100000000' };
@@ -80,6 +83,17 @@ export async function commandTargets(stack: TestStack, circlesPerTarget: number)
   return { gateway, subgraph };
 }
 
+/** Where each path's CPU went: the closed loop serves at the rate of the CPU a mutation costs all processes. */
+function cpuRow(ours: ReturnType<CpuAccount['per']>, baseline: ReturnType<CpuAccount['per']>): Row {
+  return {
+    benchmark: 'command path: CPU per mutation by process, ms (/proc times, rounds plus 1 s to settle)',
+    ours: formatCpu(ours),
+    baseline: formatCpu(baseline),
+    ratio: `${(ours.total / baseline.total).toFixed(2)}×`,
+    target: '(diagnostic)',
+  };
+}
+
 export async function benchmarkCommandPath(scale: number): Promise<Row[]> {
   const stack = await startTestStack({ partitions: 6, env: BENCH_GATEWAY_ENV });
   try {
@@ -91,14 +105,29 @@ export async function benchmarkCommandPath(scale: number): Promise<Row[]> {
     // Alternating rounds share the machine's background noise between both paths.
     const viaGateway: Result[] = [];
     const direct: Result[] = [];
+    const processes = () => ({
+      ...Object.fromEntries(
+        (['gateway', 'circles', 'ideas', 'metrics'] as const).map((name) => [
+          name,
+          [stack.process(name)!.pid!],
+        ]),
+      ),
+      ...serverProcesses(),
+      'load generator': [process.pid],
+    });
+    const cpu = { gateway: new CpuAccount(processes), direct: new CpuAccount(processes) };
+    const gatewayRound = async (offset: number) =>
+      viaGateway.push(await cpu.gateway.measure(() => run(gateway, perRound, offset), SETTLE_MS));
+    const directRound = async (offset: number) =>
+      direct.push(await cpu.direct.measure(() => run(subgraph, perRound, offset), SETTLE_MS));
     for (let round = 0; round < ROUNDS; round++) {
       const offset = 200 + round * perRound;
       if (round % 2 === 0) {
-        direct.push(await run(subgraph, perRound, offset));
-        viaGateway.push(await run(gateway, perRound, offset));
+        await directRound(offset);
+        await gatewayRound(offset);
       } else {
-        viaGateway.push(await run(gateway, perRound, offset));
-        direct.push(await run(subgraph, perRound, offset));
+        await gatewayRound(offset);
+        await directRound(offset);
       }
     }
     const ours = merge(viaGateway);
@@ -129,6 +158,9 @@ export async function benchmarkCommandPath(scale: number): Promise<Row[]> {
         ratio: `p50 ${(p50 / baseP50).toFixed(2)}×`,
         target: 'p50 ≤ 1.5× direct',
       },
+      ...(canReadProcessTimes()
+        ? [cpuRow(cpu.gateway.per(ours.latencies.length), cpu.direct.per(baseline.latencies.length))]
+        : []),
     ];
   } finally {
     await stack.close();
