@@ -1,7 +1,7 @@
 // Gateway settings from the environment, with the documented local defaults and the production refusals.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEVELOPMENT_IDENTITY_SECRET } from '@hc/service-kit';
+import { DEVELOPMENT_IDENTITY_SECRET, nonNegativeIntegerSetting as integer } from '@hc/service-kit';
 
 /** The subgraphs the supergraph is composed from, by the names composition gives them. */
 export const SUBGRAPH_NAMES = ['circles', 'ideas', 'metrics'] as const;
@@ -62,15 +62,6 @@ export interface GatewayConfig {
   persistedQueryTtlSeconds: number;
   /** Express `trust proxy`: set when the gateway runs behind a load balancer, so the client IP is right. */
   trustProxy: boolean | number | string;
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
 }
 
 function parseGrants(raw: string | undefined): Record<string, string[]> {

@@ -16,6 +16,16 @@ export interface ServiceConfig {
 
 export const DEVELOPMENT_IDENTITY_SECRET = 'hc-development-identity-secret';
 
+/** A whole number of at least 0 from the environment, `fallback` when unset; anything else stops the start. */
+export function nonNegativeIntegerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
 export function loadServiceConfig(
   service: string,
   defaultPort: number,
@@ -37,6 +47,6 @@ export function loadServiceConfig(
     simulationMode,
     timeZone: env.COMPANY_TIME_ZONE ?? 'Europe/Moscow',
     topicPartitions: Number(env.TOPIC_PARTITIONS ?? 6),
-    readYourWritesTimeoutMs: Number(env.READ_YOUR_WRITES_TIMEOUT_MS ?? 5_000),
+    readYourWritesTimeoutMs: nonNegativeIntegerSetting(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5_000),
   };
 }
