@@ -30,7 +30,10 @@ export class GraphQLCallError extends Error {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; retryAfter?: number; field?: string } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; retryAfter?: number; field?: string; ids?: string[] };
+  }[];
 }
 
 const TRANSIENT_CODES = new Set(['RATE_LIMITED', 'IDEMPOTENCY_KEY_IN_PROGRESS', 'SERVICE_UNAVAILABLE']);
@@ -104,7 +107,17 @@ export class GatewayClient {
     query: string,
     variables: Record<string, unknown> = {},
     at?: number,
-    { repeatable = false }: { repeatable?: boolean } = {},
+    {
+      repeatable = false,
+      whenRecorded,
+    }: {
+      repeatable?: boolean;
+      /**
+       * The answer to give when the mutation was stored but its read model had not caught up in time
+       * (ACCEPTED_NOT_YET_VISIBLE, naming the ids it recorded): without it, that answer is an error.
+       */
+      whenRecorded?: (ids: string[]) => T;
+    } = {},
   ): Promise<T> {
     const operation = /^\s*(?:query|mutation)?[^{]*{\s*(\w+)/.exec(query)?.[1] ?? 'operation';
     const headers: Record<string, string> = {};
@@ -127,6 +140,8 @@ export class GatewayClient {
       const first = outcome.body.errors?.[0];
       if (first) {
         const code = first.extensions?.code;
+        if (code === 'ACCEPTED_NOT_YET_VISIBLE' && whenRecorded)
+          return whenRecorded(first.extensions?.ids ?? []);
         // Commands check what they refer to against read models, which follow the writes within seconds; a
         // refused command had no effect, so it is sent again once the reference has had time to appear.
         if (code === 'BAD_USER_INPUT' && /is not a known/.test(first.message) && attempt < MAX_ATTEMPTS) {
@@ -152,5 +167,19 @@ export class GatewayClient {
       if (!outcome.body.data) throw new GraphQLCallError(`${operation}: no data`, undefined, operation);
       return outcome.body.data;
     }
+  }
+
+  /**
+   * A mutation whose answer the caller does not use: stored but not yet readable back
+   * (ACCEPTED_NOT_YET_VISIBLE) counts as done, since repeating it would do it twice.
+   */
+  async perform(
+    caller: Caller,
+    query: string,
+    variables: Record<string, unknown> = {},
+    at?: number,
+    options: { repeatable?: boolean } = {},
+  ): Promise<void> {
+    await this.call<unknown>(caller, query, variables, at, { ...options, whenRecorded: () => null });
   }
 }

@@ -253,7 +253,7 @@ class Player {
 
   async importDirectory(): Promise<void> {
     const at = localInstant(this.plan.period.from, 7 * 60);
-    await this.client.call(
+    await this.client.perform(
       this.hr,
       'mutation ($input: [DepartmentInput!]!) { upsertDepartments(input: $input) { id } }',
       { input: this.plan.departments },
@@ -273,7 +273,7 @@ class Player {
       })),
     ];
     for (let i = 0; i < staff.length; i += 50) {
-      await this.client.call(
+      await this.client.perform(
         this.hr,
         'mutation ($input: [EmployeeInput!]!) { upsertEmployees(input: $input) { id } }',
         { input: staff.slice(i, i + 50) },
@@ -307,6 +307,7 @@ class Player {
           },
         },
         week.scheduleAt - 30 * MINUTE + n * SECOND,
+        { whenRecorded: ([id]) => ({ registerSituation: { id: id! } }) },
       );
       this.ids.situations.set(situation.key, registerSituation.id);
     });
@@ -319,6 +320,7 @@ class Player {
         'mutation ($input: ProposeIdeaInput!) { proposeImprovementIdea(input: $input) { id } }',
         { input: { title: idea.title, description: idea.description } },
         localInstant(day, 12 * 60),
+        { whenRecorded: ([id]) => ({ proposeImprovementIdea: { id: id! } }) },
       );
       this.ids.ideas.set(idea.key, proposeImprovementIdea.id);
     }
@@ -543,7 +545,7 @@ class Player {
     const due = this.pendingArchives.filter((archive) => open.has(archive.complaintId));
     this.pendingArchives = this.pendingArchives.filter((archive) => !open.has(archive.complaintId));
     await mapLimit(due, this.options.concurrency, async (archive, n) => {
-      await this.client.call(
+      await this.client.perform(
         this.coordinator(n),
         'mutation ($id: ID!, $reason: String!) { archiveSituation(id: $id, reason: $reason) { id } }',
         { id: open.get(archive.complaintId)!, reason: archive.reason },
@@ -607,10 +609,10 @@ class Player {
       `mutation ($input: ${type}!) { ${field}(input: $input) { id status } }`;
     switch (action.type) {
       case 'review':
-        await this.client.call(coordinator, byId('startIdeaReview'), { id }, at);
+        await this.client.perform(coordinator, byId('startIdeaReview'), { id }, at);
         return;
       case 'approve':
-        await this.client.call(
+        await this.client.perform(
           coordinator,
           withInput('approveIdea', 'ApproveIdeaInput'),
           { input: { id, scope: action.scope, targetDepartmentId: action.targetDepartmentId } },
@@ -618,7 +620,7 @@ class Player {
         );
         return;
       case 'assignOwner':
-        await this.client.call(
+        await this.client.perform(
           coordinator,
           withInput('assignIdeaOwner', 'AssignIdeaOwnerInput'),
           { input: { id, ownerId: action.ownerId, dueDate: addDays(today, action.dueInDays) } },
@@ -626,10 +628,10 @@ class Player {
         );
         return;
       case 'start':
-        await this.client.call(coordinator, byId('startIdeaImplementation'), { id }, at);
+        await this.client.perform(coordinator, byId('startIdeaImplementation'), { id }, at);
         return;
       case 'complete':
-        await this.client.call(
+        await this.client.perform(
           coordinator,
           withInput('completeIdeaImplementation', 'CompleteIdeaImplementationInput'),
           { input: { id, description: action.description } },
@@ -637,7 +639,7 @@ class Player {
         );
         return;
       case 'reject':
-        await this.client.call(
+        await this.client.perform(
           coordinator,
           withInput('rejectIdea', 'IdeaReasonInput'),
           { input: { id, reason: action.reason } },
@@ -645,7 +647,7 @@ class Player {
         );
         return;
       case 'defer':
-        await this.client.call(
+        await this.client.perform(
           coordinator,
           withInput('deferIdea', 'DeferIdeaInput'),
           { input: { id, reason: action.reason, revisitOn: addDays(today, action.revisitInDays) } },
@@ -653,7 +655,7 @@ class Player {
         );
         return;
       case 'support':
-        await this.client.call(this.person(action.by), byId('supportIdea'), { id }, at);
+        await this.client.perform(this.person(action.by), byId('supportIdea'), { id }, at);
         return;
     }
   }
