@@ -2,7 +2,7 @@
 // limit, query planning, signed identity) against the same mutation sent straight to the circles subgraph.
 import { startTestStack, type TestStack } from '@hc/testing';
 import { brainstormCircles, PROPOSE_IDEA, type BrainstormCircle } from './circles-fixture.js';
-import { canReadProcessTimes, CpuAccount, formatCpu, serverProcesses } from './cpu-usage.js';
+import { canReadProcessTimes, CpuAccount, formatCpu, serverProcesses, type CpuPerUnit } from './cpu-usage.js';
 import { gatewayHeaders, postGraphQL, subgraphHeaders } from './graphql.js';
 import { percentile, type Row } from './stats.js';
 
@@ -84,7 +84,7 @@ export async function commandTargets(stack: TestStack, circlesPerTarget: number)
 }
 
 /** Where each path's CPU went: the closed loop serves at the rate of the CPU a mutation costs all processes. */
-function cpuRow(ours: ReturnType<CpuAccount['per']>, baseline: ReturnType<CpuAccount['per']>): Row {
+function cpuRow(ours: CpuPerUnit, baseline: CpuPerUnit): Row {
   return {
     benchmark: 'command path: CPU per mutation by process, ms (/proc times, rounds plus 1 s to settle)',
     ours: formatCpu(ours),

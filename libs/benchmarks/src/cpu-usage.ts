@@ -8,6 +8,12 @@ const TICKS_PER_SECOND = 100;
 /** Process ids by the name they are reported under. */
 export type ProcessGroups = Record<string, number[]>;
 
+/** Milliseconds of CPU per unit of work, by group, and their sum. */
+export interface CpuPerUnit {
+  byGroup: [string, number][];
+  total: number;
+}
+
 function cpuMsOf(pid: number): number {
   try {
     // utime and stime are the 14th and 15th fields; the command name before them may hold spaces.
@@ -62,8 +68,7 @@ export class CpuAccount {
     return result;
   }
 
-  /** Milliseconds of CPU per unit of work, by group, and their sum. */
-  per(units: number): { byGroup: [string, number][]; total: number } {
+  per(units: number): CpuPerUnit {
     const byGroup = [...this.totals].map(([name, ms]): [string, number] => [name, ms / units]);
     return { byGroup, total: byGroup.reduce((sum, [, ms]) => sum + ms, 0) };
   }
@@ -76,6 +81,6 @@ export class CpuAccount {
 }
 
 /** "gateway 0.81, circles 1.02, … = 3.40" */
-export function formatCpu({ byGroup, total }: ReturnType<CpuAccount['per']>): string {
+export function formatCpu({ byGroup, total }: CpuPerUnit): string {
   return `${byGroup.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')} = ${total.toFixed(2)}`;
 }

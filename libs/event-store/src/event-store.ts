@@ -55,6 +55,14 @@ export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
   return a.globalPosition < b.globalPosition ? -1 : 1;
 }
 
+/** The last of `checkpoints` in commit order, skipping nulls (commands that appended nothing). */
+export function latestCheckpoint(checkpoints: (Checkpoint | null)[]): Checkpoint | null {
+  let latest: Checkpoint | null = null;
+  for (const checkpoint of checkpoints)
+    if (checkpoint && (!latest || compareCheckpoints(checkpoint, latest) > 0)) latest = checkpoint;
+  return latest;
+}
+
 export function formatCheckpoint(checkpoint: Checkpoint): string {
   return `${checkpoint.transactionId}:${checkpoint.globalPosition}`;
 }

@@ -17,6 +17,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { systemClock, type EventRegistry } from '@hc/contracts';
 import {
   AppendSignal,
+  formatCheckpoint,
   PostgresEventStore,
   runMigrations,
   type Checkpoint,
@@ -144,12 +145,9 @@ export class ServiceRuntime {
       this.projectors.map((projector) => projector.waitFor(checkpoint, timeoutMs)),
     );
     if (applied.every(Boolean)) return true;
+    // Only a checkpoint can be waited for in vain: without one every projector answers at once.
     this.logger.warn(
-      {
-        transactionId: String(checkpoint?.transactionId),
-        globalPosition: String(checkpoint?.globalPosition),
-        timeoutMs,
-      },
+      { checkpoint: formatCheckpoint(checkpoint!), timeoutMs },
       'a read model has not applied a mutation within the read-your-writes wait',
     );
     return false;

@@ -3,8 +3,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import {
-  compareCheckpoints,
   isTransientDatabaseError,
+  latestCheckpoint,
   withTransaction,
   type Checkpoint,
 } from '@hc/event-store';
@@ -102,11 +102,7 @@ export class CommandGateway {
    * `ids` (what the mutation recorded) when the read model has not applied the outcomes in time.
    */
   async settled(outcomes: { checkpoint: Checkpoint | null }[], ids: string[]): Promise<void> {
-    const latest = outcomes.reduce<Checkpoint | null>(
-      (last, { checkpoint }) =>
-        checkpoint && (!last || compareCheckpoints(checkpoint, last) > 0) ? checkpoint : last,
-      null,
-    );
+    const latest = latestCheckpoint(outcomes.map((outcome) => outcome.checkpoint));
     if (!(await this.runtime.waitForProjections(latest))) raise(acceptedNotYetVisible(ids));
   }
 }
