@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCirclesEvent } from '@hc/contracts';
 import type { Identity } from '@hc/service-kit';
-import { readTopic } from '@hc/testing';
+import { eventually, readTopic } from '@hc/testing';
 import { importDirectory, person, startCirclesApp, type CirclesTestApp } from '../testing/circles-app.js';
 
 const coordinator = person('coord-1', 'coordinator');
@@ -155,12 +155,19 @@ describe('a circle from scheduling to leaflet through GraphQL', () => {
     const { startedAt, deadline } = circle.currentStage!;
     expect(new Date(deadline).getTime() - new Date(startedAt).getTime()).toBe(3 * 60_000);
 
-    const { circle: prepared } = await app.ok<{
-      circle: { earlierWowSolutions: unknown[]; situations: { status: string }[] };
-    }>(
-      emp(1),
-      `query($id: ID!) { circle(id: $id) { earlierWowSolutions { wording } situations { status } } }`,
-      { id: circleId },
+    // A situation's status is read from the read model, which applies the scheduling asynchronously.
+    const prepared = await eventually(
+      async () => {
+        const { circle: read } = await app.ok<{
+          circle: { earlierWowSolutions: unknown[]; situations: { status: string }[] };
+        }>(
+          emp(1),
+          `query($id: ID!) { circle(id: $id) { earlierWowSolutions { wording } situations { status } } }`,
+          { id: circleId },
+        );
+        return read.situations.every((situation) => situation.status !== 'open') ? read : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the read model to apply the scheduling' },
     );
     expect(prepared).toEqual({ earlierWowSolutions: [], situations: [{ status: 'scheduled' }] });
 
