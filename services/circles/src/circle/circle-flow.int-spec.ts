@@ -276,18 +276,25 @@ describe('a circle from scheduling to leaflet through GraphQL', () => {
     });
     expect(circle.pulseAnswers).toBe(1);
 
-    // Read models: my week, the backlog, the knowledge base.
+    // Read models: the meeting's mutations answer from its stream, so wait until the read model has applied
+    // the leaflet (its situation becomes discussed); what the projector applied before it is then visible too.
+    const discussed = await eventually(
+      async () => {
+        const { situation: read } = await app.ok<{ situation: { status: string } }>(
+          emp(1),
+          `query($id: ID!) { situation(id: $id) { status } }`,
+          { id: situation.id },
+        );
+        return read.status === 'scheduled' ? undefined : read;
+      },
+      { timeoutMs: 20_000, what: 'the read model to apply the leaflet' },
+    );
+    expect(discussed.status).toBe('discussed');
     const { myWeek } = await app.ok<{ myWeek: { circles: { id: string }[] } }>(
       emp(2),
       '{ myWeek(isoWeek: "2026-W20") { circles { id } } }',
     );
     expect(myWeek.circles).toEqual([{ id: circleId }]);
-    const { situation: discussed } = await app.ok<{ situation: { status: string } }>(
-      emp(1),
-      `query($id: ID!) { situation(id: $id) { status } }`,
-      { id: situation.id },
-    );
-    expect(discussed.status).toBe('discussed');
     const { knowledgeBase } = await app.ok<{
       knowledgeBase: { hits: { headline: string; leaflet: { id: string } }[] };
     }>(emp(4), '{ knowledgeBase(query: "перезвонил") { hits { headline leaflet { id } } } }');
