@@ -57,6 +57,11 @@ export interface GatewayConfig {
   /** How long a duplicate request waits for the first one with the same key to finish. */
   idempotencyWaitMs: number;
   analystCacheTtlSeconds: number;
+  /**
+   * Operations one subgraph answers whole are sent to it as they are, past Apollo's plan executor
+   * (ADR 0017); `SINGLE_SUBGRAPH_FORWARDING=false` sends every operation through the executor.
+   */
+  singleSubgraphForwarding: boolean;
   /** Subgraph whose root fields make a query cacheable for analysts. */
   analystCacheSubgraph: SubgraphName;
   persistedQueryTtlSeconds: number;
@@ -88,6 +93,14 @@ function parseGrants(raw: string | undefined): Record<string, string[]> {
     grants[client] = fields as string[];
   }
   return grants;
+}
+
+/** `true` or `false`; unset means the default, anything else stops the start. */
+function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
 function trustProxy(raw: string | undefined): boolean | number | string {
@@ -141,6 +154,7 @@ export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): Omit<Gate
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 24 * 60 * 60),
     idempotencyWaitMs: integer(env, 'IDEMPOTENCY_WAIT_MS', 30_000),
     analystCacheTtlSeconds: integer(env, 'ANALYST_CACHE_TTL_SECONDS', 30),
+    singleSubgraphForwarding: booleanSetting(env, 'SINGLE_SUBGRAPH_FORWARDING', true),
     analystCacheSubgraph: 'metrics',
     persistedQueryTtlSeconds: integer(env, 'PERSISTED_QUERY_TTL_SECONDS', 24 * 60 * 60),
     trustProxy: trustProxy(env.TRUST_PROXY),

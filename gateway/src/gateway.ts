@@ -23,11 +23,13 @@ import {
   requestContext,
 } from './observability.js';
 import { describeOperation, operationsOf, type RawOperation } from './operation.js';
-import { integrationGrantsPlugin, limitsPlugin } from './plugins.js';
+import { measureOperation } from './limits.js';
+import { integrationGrantsPlugin, limitsPlugin, ungrantedRootFields } from './plugins.js';
 import { RateLimiter } from './rate-limit.js';
 import { createRedis, RedisKeyValueCache } from './redis.js';
 import { AnalystCache } from './response-cache.js';
 import { rootFieldOwners } from './supergraph.js';
+import { SingleSubgraphRoutes, withReplayedOutcome } from './single-subgraph.js';
 import { isSubgraphName, SubgraphDataSource, type GatewayContext } from './subgraphs.js';
 
 export const BUSINESS_TIME_HEADER = 'x-hc-business-time';
@@ -114,20 +116,33 @@ export async function createGateway(
   const analystCache = new AnalystCache(redis, config.analystCacheTtlSeconds, logger);
   const owners = rootFieldOwners(config.supergraphSdl);
   const rootFields = new Set(owners.keys());
+  const singleSubgraphRoutes = config.singleSubgraphForwarding
+    ? new SingleSubgraphRoutes(config.supergraphSdl)
+    : undefined;
+  const dataSources = new Map<string, SubgraphDataSource>();
 
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     logger,
     buildService: ({ name }) => {
       if (!isSubgraphName(name)) throw new Error(`The supergraph names an unknown subgraph "${name}"`);
-      return new SubgraphDataSource({
+      const dataSource = new SubgraphDataSource({
         name,
         url: config.subgraphUrls[name],
         identitySecret: config.identitySecret,
         timeoutMs: config.subgraphTimeoutMs,
         logger,
       });
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) =>
+      singleSubgraphRoutes?.learn({
+        queryPlan,
+        query: requestContext.request.query,
+        operationName: requestContext.request.operationName,
+        document: requestContext.document,
+      }),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -152,7 +167,7 @@ export async function createGateway(
   });
   await server.start();
 
-  async function execute(req: Request, context: GatewayContext): Promise<StoredResponse> {
+  async function executeWithApollo(req: Request, context: GatewayContext): Promise<StoredResponse> {
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: req.method.toUpperCase(),
       headers: headerMapOf(req),
@@ -162,6 +177,52 @@ export async function createGateway(
     return completeResponse(
       await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
     );
+  }
+
+  /**
+   * A request whose document one subgraph answers whole goes straight to it, once the checks Apollo's plugins
+   * make per request pass; anything unusual (bad variables, a limit, a grant) is left to Apollo to explain.
+   */
+  function forwardable(req: Request, context: GatewayContext) {
+    if (!singleSubgraphRoutes || req.method !== 'POST' || Array.isArray(req.body)) return undefined;
+    const operation = operationsOf('POST', req.body, '')[0]!;
+    const route = singleSubgraphRoutes.routeOf(operation);
+    const dataSource = route && dataSources.get(route.subgraph);
+    if (!route || !dataSource || !singleSubgraphRoutes.acceptsVariables(route, operation.variables))
+      return undefined;
+    if (
+      ungrantedRootFields(config.integrationGrants, context.identity, route.operation, route.fragments)
+        .length > 0
+    )
+      return undefined;
+    try {
+      const variables = (operation.variables ?? {}) as Record<string, unknown>;
+      measureOperation(
+        singleSubgraphRoutes.apiSchema,
+        route.operation,
+        route.fragments,
+        variables,
+        config.limits,
+      );
+    } catch {
+      return undefined;
+    }
+    return { route, dataSource, operation: { ...operation, query: operation.query as string } };
+  }
+
+  async function execute(req: Request, context: GatewayContext): Promise<StoredResponse> {
+    const forward = forwardable(req, context);
+    if (!forward) return executeWithApollo(req, context);
+    const result = await forward.dataSource.forward(forward.operation, context);
+    metrics.forwardedOperations.inc({ subgraph: forward.route.subgraph, outcome: result.kind });
+    if (result.kind === 'answered') {
+      return {
+        status: 200,
+        headers: [['content-type', 'application/json; charset=utf-8']],
+        body: result.body,
+      };
+    }
+    return withReplayedOutcome(result.outcome, () => executeWithApollo(req, context));
   }
 
   async function rateLimit(client: string, weight: number): Promise<void> {

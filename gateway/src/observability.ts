@@ -19,6 +19,7 @@ export class GatewayMetrics {
   readonly registry: Registry;
   readonly graphqlDuration: Histogram<'operation' | 'type' | 'outcome'>;
   readonly rejections: Counter<'code'>;
+  readonly forwardedOperations: Counter<'subgraph' | 'outcome'>;
 
   constructor() {
     this.registry = createRegistry('gateway');
@@ -27,6 +28,14 @@ export class GatewayMetrics {
       name: `${METRICS_PREFIX}gateway_rejections_total`,
       help: 'Requests the gateway refused before executing them, by error code',
       labelNames: ['code'],
+      registers: [this.registry],
+    });
+    this.forwardedOperations = new Counter({
+      name: `${METRICS_PREFIX}gateway_forwarded_operations_total`,
+      help:
+        'Operations sent whole to the one subgraph that answers them, by subgraph and outcome ' +
+        '(answered: its answer returned as it is; replay: Apollo made the answer from it)',
+      labelNames: ['subgraph', 'outcome'],
       registers: [this.registry],
     });
   }

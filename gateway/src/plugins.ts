@@ -1,6 +1,7 @@
 // Apollo Server plugins: operation limits and the root fields an `integration` client was granted.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import type { Identity } from '@hc/service-kit';
 import type { LimitsConfig } from './config.js';
 import { measureOperation } from './limits.js';
 import { fragmentsOf, rootFieldsOf } from './operation.js';
@@ -19,6 +20,20 @@ export function limitsPlugin(limits: LimitsConfig): ApolloServerPlugin<GatewayCo
   };
 }
 
+/** The root fields of `operation` an `integration`-only caller was not granted; none for other callers. */
+export function ungrantedRootFields(
+  grants: Record<string, string[]>,
+  identity: Identity,
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): string[] {
+  const { roles, subject } = identity;
+  const integrationOnly = roles.length > 0 && roles.every((role) => role === 'integration');
+  if (!integrationOnly) return [];
+  const granted = new Set(grants[subject] ?? []);
+  return rootFieldsOf(operation, fragments).filter((field) => !granted.has(field));
+}
+
 /** A caller whose only role is `integration` may use only the root fields granted to its client id. */
 export function integrationGrantsPlugin(
   grants: Record<string, string[]>,
@@ -27,17 +42,16 @@ export function integrationGrantsPlugin(
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ contextValue, document, operation }) => {
-          const { roles, subject } = contextValue.identity;
-          const integrationOnly = roles.length > 0 && roles.every((role) => role === 'integration');
-          if (!integrationOnly || !operation) return Promise.resolve();
-          const granted = new Set(grants[subject] ?? []);
-          const refused = rootFieldsOf(operation, fragmentsOf(document)).filter(
-            (field) => !granted.has(field),
-          );
+          if (!operation) return Promise.resolve();
+          const { identity } = contextValue;
+          const refused = ungrantedRootFields(grants, identity, operation, fragmentsOf(document));
           if (refused.length > 0) {
-            throw new GraphQLError(`Integration client "${subject}" is not granted ${refused.join(', ')}`, {
-              extensions: { code: 'FORBIDDEN', fields: refused, http: { status: 403 } },
-            });
+            throw new GraphQLError(
+              `Integration client "${identity.subject}" is not granted ${refused.join(', ')}`,
+              {
+                extensions: { code: 'FORBIDDEN', fields: refused, http: { status: 403 } },
+              },
+            );
           }
           return Promise.resolve();
         },

@@ -6,7 +6,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+export type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /** Raised when a subgraph sends no complete answer in time: the gateway reports SUBGRAPH_TIMEOUT. */
 export class SubgraphTimeoutError extends Error {

@@ -11,7 +11,8 @@ import {
 } from '@hc/service-kit';
 import { SUBGRAPH_NAMES, type SubgraphName } from './config.js';
 import type { Logger } from './logger.js';
-import { subgraphFetcher } from './subgraph-fetcher.js';
+import { isPlainDataAnswer, takeReplayedOutcome, type SubgraphOutcome } from './single-subgraph.js';
+import { subgraphFetcher, type FetcherResponse } from './subgraph-fetcher.js';
 
 /** Per-request values the gateway computed from the HTTP request. */
 export interface GatewayContext {
@@ -27,9 +28,43 @@ export interface SubgraphOptions {
   logger: Logger;
 }
 
+/** The client's operation, sent on as it arrived. */
+export interface ForwardedOperation {
+  query: string;
+  operationName?: unknown;
+  variables?: unknown;
+}
+
+/** A forwarded operation's answer: the subgraph's body as it is, or what Apollo must make an answer of. */
+export type ForwardResult = { kind: 'answered'; body: string } | { kind: 'replay'; outcome: SubgraphOutcome };
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly send: ReturnType<typeof subgraphFetcher>;
+
   constructor(private readonly options: SubgraphOptions) {
-    super({ url: options.url, fetcher: subgraphFetcher(options.timeoutMs) });
+    const send = subgraphFetcher(options.timeoutMs);
+    super({
+      url: options.url,
+      // Inside a replay (see single-subgraph.ts) the answer already received stands in for the fetch.
+      fetcher: (url, init) => {
+        const replay = takeReplayedOutcome();
+        if (!replay) return send(url, init);
+        return replay.kind === 'error' ? Promise.reject(replay.error) : Promise.resolve(replay.response);
+      },
+    });
+    this.send = send;
+  }
+
+  /** The headers that speak for the caller: the signed identity, the correlation id and the trace context. */
+  private callerHeaders(context: Partial<GatewayContext>, set: (name: string, value: string) => void): void {
+    const { identity, correlationId } = context;
+    if (identity) {
+      for (const [name, value] of Object.entries(encodeIdentity(identity, this.options.identitySecret)))
+        set(name, value);
+    }
+    if (correlationId) set(CORRELATION_HEADER, correlationId);
+    // The subgraph's span continues this request's trace.
+    propagation.inject(otelContext.active(), undefined, { set: (_carrier, key, value) => set(key, value) });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -38,16 +73,27 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Only the gateway speaks for the caller: whatever arrived under these names is dropped first.
     headers.delete(IDENTITY_HEADER);
     headers.delete(IDENTITY_SIGNATURE_HEADER);
-    const { identity, correlationId } = context as Partial<GatewayContext>;
-    if (identity) {
-      for (const [name, value] of Object.entries(encodeIdentity(identity, this.options.identitySecret)))
-        headers.set(name, value);
+    this.callerHeaders(context as Partial<GatewayContext>, (name, value) => headers.set(name, value));
+  }
+
+  /** Sends the client's operation as it is (its route says this subgraph answers it whole). */
+  async forward(operation: ForwardedOperation, context: GatewayContext): Promise<ForwardResult> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    this.callerHeaders(context, (name, value) => (headers[name] = value));
+    let response: FetcherResponse;
+    try {
+      response = await this.send(this.options.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(operation),
+      });
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      return { kind: 'replay', outcome: { kind: 'error', error: failure } };
     }
-    if (correlationId) headers.set(CORRELATION_HEADER, correlationId);
-    // The subgraph's span continues this request's trace.
-    propagation.inject(otelContext.active(), headers, {
-      set: (carrier, key, value) => carrier.set(key, value),
-    });
+    const body = await response.text();
+    if (isPlainDataAnswer(response, body)) return { kind: 'answered', body };
+    return { kind: 'replay', outcome: { kind: 'response', response } };
   }
 
   override didEncounterError(error: Error): void {

@@ -76,6 +76,14 @@ class CircleResolver {
     return 'done';
   }
 
+  @Query(() => String, {
+    nullable: true,
+    description: 'Fails while resolving: a 200 answer with data and an error',
+  })
+  unreliable(): string {
+    throw new Error('the fixture fails on purpose');
+  }
+
   @Mutation(() => Circle)
   async scheduleCircle(@Args('title') title: string): Promise<Circle> {
     fixtureCounters.circlesScheduled += 1;
