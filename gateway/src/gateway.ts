@@ -76,7 +76,13 @@ async function completeResponse(response: HTTPGraphQLResponse): Promise<StoredRe
 function send(res: Response, response: StoredResponse): void {
   res.status(response.status);
   for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.send(response.body);
+  // An ETag serves conditional GETs; computing one over every POST answer only costs a hash.
+  if (res.req.method !== 'POST') {
+    res.send(response.body);
+    return;
+  }
+  res.setHeader('content-length', Buffer.byteLength(response.body));
+  res.end(response.body);
 }
 
 function sendError(res: Response, error: GatewayError): void {

@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 import { SUBGRAPH_NAMES, type SubgraphName } from './config.js';
 import { fragmentsOf, selectedOperation, type RawOperation } from './operation.js';
-import type { FetcherResponse } from './subgraph-fetcher.js';
+import type { FetcherResponse, SubgraphResponse } from './subgraph-fetcher.js';
 
 /** A subgraph's answer the gateway did not return as it is: Apollo makes the client's answer from it. */
 export type SubgraphOutcome =
@@ -176,11 +176,10 @@ export function takeReplayedOutcome(): SubgraphOutcome | undefined {
  * A 200 JSON answer with data only is returned as it is. Anything that may hold errors or extensions is
  * handed to Apollo; a text value that merely contains these words costs that detour, never a wrong answer.
  */
-export function isPlainDataAnswer(response: FetcherResponse, body: string): boolean {
-  const contentType = response.headers.get('content-type') ?? '';
+export function isPlainDataAnswer(response: SubgraphResponse, body: string): boolean {
   return (
     response.status === 200 &&
-    contentType.startsWith('application/json') &&
+    response.contentType.startsWith('application/json') &&
     body.startsWith('{"data":') &&
     !body.includes('"errors"') &&
     !body.includes('"extensions"')

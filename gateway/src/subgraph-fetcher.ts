@@ -13,23 +13,35 @@ export class SubgraphTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-class SubgraphResponse implements FetcherResponse {
+export class SubgraphResponse implements FetcherResponse {
   readonly redirected = false;
   readonly statusText = '';
-  readonly headers: Headers;
   bodyUsed = false;
+  private fetchHeaders: Headers | undefined;
 
   constructor(
     readonly url: string,
     readonly status: number,
-    headers: Dispatcher.ResponseData['headers'],
+    private readonly rawHeaders: Dispatcher.ResponseData['headers'],
     private readonly body: string,
-  ) {
-    this.headers = new Headers();
-    for (const [name, value] of Object.entries(headers)) {
-      if (Array.isArray(value)) for (const item of value) this.headers.append(name, item);
-      else if (value !== undefined) this.headers.set(name, value);
+  ) {}
+
+  /** Built when first read: a forwarded answer returned as it is needs only its content type. */
+  get headers(): Headers {
+    if (!this.fetchHeaders) {
+      this.fetchHeaders = new Headers();
+      for (const [name, value] of Object.entries(this.rawHeaders)) {
+        if (Array.isArray(value)) for (const item of value) this.fetchHeaders.append(name, item);
+        else if (value !== undefined) this.fetchHeaders.set(name, value);
+      }
     }
+    return this.fetchHeaders;
+  }
+
+  /** The content type without building the headers. */
+  get contentType(): string {
+    const value = this.rawHeaders['content-type'];
+    return (Array.isArray(value) ? value[0] : value) ?? '';
   }
 
   get ok(): boolean {
@@ -53,15 +65,16 @@ class SubgraphResponse implements FetcherResponse {
   }
 
   clone(): FetcherResponse {
-    const copy = new SubgraphResponse(this.url, this.status, {}, this.body);
-    this.headers.forEach((value, name) => copy.headers.append(name, value));
-    return copy;
+    return new SubgraphResponse(this.url, this.status, this.rawHeaders, this.body);
   }
 }
 
 /** A fetcher for Apollo's RemoteGraphQLDataSource: the whole answer within `timeoutMs`, or SubgraphTimeoutError. */
-export function subgraphFetcher(timeoutMs: number, dispatcher: Dispatcher = sharedAgent()): Fetcher {
-  return async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
+export function subgraphFetcher(
+  timeoutMs: number,
+  dispatcher: Dispatcher = sharedAgent(),
+): (url: string, init?: FetcherRequestInit) => Promise<SubgraphResponse> {
+  return async (url: string, init: FetcherRequestInit = {}): Promise<SubgraphResponse> => {
     // A precise deadline for the whole answer (undici's own headers/body timeouts tick about once a second).
     const deadline = AbortSignal.timeout(timeoutMs);
     try {

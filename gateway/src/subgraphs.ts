@@ -12,7 +12,7 @@ import {
 import { SUBGRAPH_NAMES, type SubgraphName } from './config.js';
 import type { Logger } from './logger.js';
 import { isPlainDataAnswer, takeReplayedOutcome, type SubgraphOutcome } from './single-subgraph.js';
-import { subgraphFetcher, type FetcherResponse } from './subgraph-fetcher.js';
+import { subgraphFetcher, type SubgraphResponse } from './subgraph-fetcher.js';
 
 /** Per-request values the gateway computed from the HTTP request. */
 export interface GatewayContext {
@@ -80,7 +80,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   async forward(operation: ForwardedOperation, context: GatewayContext): Promise<ForwardResult> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     this.callerHeaders(context, (name, value) => (headers[name] = value));
-    let response: FetcherResponse;
+    let response: SubgraphResponse;
     try {
       response = await this.send(this.options.url, {
         method: 'POST',
