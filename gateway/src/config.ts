@@ -7,6 +7,10 @@ import { DEVELOPMENT_IDENTITY_SECRET, nonNegativeIntegerSetting as integer } fro
 export const SUBGRAPH_NAMES = ['circles', 'ideas', 'metrics'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
+export function isSubgraphName(name: string): name is SubgraphName {
+  return (SUBGRAPH_NAMES as readonly string[]).includes(name);
+}
+
 export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
   circles: 'http://127.0.0.1:4001/graphql',
   ideas: 'http://127.0.0.1:4002/graphql',

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { prometheusContentType } from 'prom-client';
 import { setupTracing, type Identity } from '@hc/service-kit';
 import { createTokenVerifier, type VerifiedClaims } from './auth.js';
-import type { GatewayConfig } from './config.js';
+import { isSubgraphName, type GatewayConfig, type SubgraphName } from './config.js';
 import { GatewayError } from './errors.js';
 import { readiness } from './health.js';
 import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH, type StoredResponse } from './idempotency.js';
@@ -30,7 +30,7 @@ import { createRedis, RedisKeyValueCache } from './redis.js';
 import { AnalystCache } from './response-cache.js';
 import { rootFieldOwners } from './supergraph.js';
 import { SingleSubgraphRoutes, withReplayedOutcome } from './single-subgraph.js';
-import { isSubgraphName, SubgraphDataSource, type GatewayContext } from './subgraphs.js';
+import { SubgraphDataSource, type GatewayContext } from './subgraphs.js';
 
 export const BUSINESS_TIME_HEADER = 'x-hc-business-time';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -125,7 +125,7 @@ export async function createGateway(
   const singleSubgraphRoutes = config.singleSubgraphForwarding
     ? new SingleSubgraphRoutes(config.supergraphSdl)
     : undefined;
-  const dataSources = new Map<string, SubgraphDataSource>();
+  const dataSources = new Map<SubgraphName, SubgraphDataSource>();
 
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,

@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { SUBGRAPH_NAMES, type SubgraphName } from './config.js';
+import { isSubgraphName, type SubgraphName } from './config.js';
 import { fragmentsOf, selectedOperation, type RawOperation } from './operation.js';
 import type { FetcherResponse, SubgraphResponse } from './subgraph-fetcher.js';
 
@@ -125,8 +125,8 @@ export class SingleSubgraphRoutes {
   ): SingleSubgraphRoute | null {
     const fetch = queryPlan.node;
     if (fetch?.kind !== 'Fetch') return null;
-    const subgraph = SUBGRAPH_NAMES.find((name) => name === fetch.serviceName);
-    if (!subgraph) return null;
+    const subgraph = fetch.serviceName;
+    if (!isSubgraphName(subgraph)) return null;
     if (
       fetch.requires ||
       fetch.inputRewrites ||

@@ -9,7 +9,6 @@ import {
   IDENTITY_SIGNATURE_HEADER,
   type Identity,
 } from '@hc/service-kit';
-import { SUBGRAPH_NAMES, type SubgraphName } from './config.js';
 import type { Logger } from './logger.js';
 import { isPlainDataAnswer, takeReplayedOutcome, type SubgraphOutcome } from './single-subgraph.js';
 import { subgraphFetcher, type SubgraphResponse } from './subgraph-fetcher.js';
@@ -112,8 +111,4 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       originalError: error,
     });
   }
-}
-
-export function isSubgraphName(name: string): name is SubgraphName {
-  return (SUBGRAPH_NAMES as readonly string[]).includes(name);
 }
